@@ -1,0 +1,1 @@
+"""Models of the assessments app (filled by its own issue)."""

@@ -1,0 +1,1 @@
+"""Models of the experts app (filled by its own issue)."""

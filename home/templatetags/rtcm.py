@@ -1,0 +1,37 @@
+"""Template tags shared by every page: the language switcher."""
+
+from __future__ import annotations
+
+from django import template
+from django.conf import settings
+from django.urls import translate_url
+from django.utils.translation import get_language
+from wagtail.models import Page
+
+register = template.Library()
+
+
+@register.inclusion_tag("includes/language_switcher.html", takes_context=True)
+def language_switcher(context: template.Context) -> dict[str, object]:
+    """Links to the same page in each language: a page's translation, or the same URL's."""
+    request = context.get("request")
+    page = context.get("page")
+    current = (get_language() or settings.LANGUAGE_CODE)[:2]
+    page_urls: dict[str, str] = {}
+    if isinstance(page, Page) and request is not None:
+        for translation in page.get_translations(inclusive=True).live().select_related("locale"):
+            url = translation.get_url(request=request)
+            if url:
+                page_urls[translation.locale.language_code] = url
+    links = []
+    for code, label in settings.LANGUAGES:
+        if code in page_urls:
+            url = page_urls[code]
+        elif isinstance(page, Page):
+            url = f"/{code}/"  # the page has no translation in that language: go to its home
+        elif request is not None:
+            url = translate_url(request.get_full_path(), code)
+        else:
+            url = f"/{code}/"
+        links.append({"code": code, "label": label, "url": url, "current": code == current})
+    return {"links": links}

@@ -1,0 +1,81 @@
+"""Writes of the people app: reference data, roles, accounts and outgoing e-mail."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+from django.db.models import Q
+
+from curriculum.models import ThematicChapter, ThematicPart
+from curriculum.reference import CHAPTERS, PARTS
+from people.models import Country, OutboundEmail, ParticipantLevel, StakeholderCategory, User
+from people.reference import COUNTRIES, PARTICIPANT_LEVELS, STAKEHOLDER_CATEGORIES
+from people.roles import ROLES, ROLES_BY_CODE
+
+
+@transaction.atomic
+def reference_data_load() -> dict[str, int]:
+    """Create or update every reference row from code; safe to run any number of times."""
+    for order, (iso, az, ru, en) in enumerate(COUNTRIES, start=1):
+        Country.objects.update_or_create(iso_code=iso, defaults={"name_az": az, "name_ru": ru, "name_en": en, "sort_order": order})
+    for order, (code, az, ru, en) in enumerate(STAKEHOLDER_CATEGORIES, start=1):
+        StakeholderCategory.objects.update_or_create(code=code, defaults={"name_az": az, "name_ru": ru, "name_en": en, "sort_order": order})
+    for order, (code, axis, az, ru, en) in enumerate(PARTICIPANT_LEVELS, start=1):
+        ParticipantLevel.objects.update_or_create(
+            code=code, defaults={"axis": axis, "name_az": az, "name_ru": ru, "name_en": en, "sort_order": order}
+        )
+    parts = {}
+    for number, az, ru, en in PARTS:
+        parts[number], _ = ThematicPart.objects.update_or_create(number=number, defaults={"name_az": az, "name_ru": ru, "name_en": en})
+    for number, part, az, ru, en in CHAPTERS:
+        ThematicChapter.objects.update_or_create(number=number, defaults={"part": parts[part], "name_az": az, "name_ru": ru, "name_en": en})
+    return {
+        "countries": Country.objects.count(),
+        "stakeholder_categories": StakeholderCategory.objects.count(),
+        "participant_levels": ParticipantLevel.objects.count(),
+        "parts": ThematicPart.objects.count(),
+        "chapters": ThematicChapter.objects.count(),
+    }
+
+
+def _permissions(names: tuple[str, ...]) -> list[Permission]:
+    """Resolve "app_label.codename" names, failing loudly on a name that does not exist."""
+    if not names:
+        return []
+    query = Q()
+    for name in names:
+        app_label, codename = name.split(".", 1)
+        query |= Q(content_type__app_label=app_label, codename=codename)
+    found = list(Permission.objects.filter(query).select_related("content_type"))
+    missing = set(names) - {f"{p.content_type.app_label}.{p.codename}" for p in found}
+    if missing:
+        raise LookupError(f"Unknown permissions in people/roles.py: {', '.join(sorted(missing))}")
+    return found
+
+
+@transaction.atomic
+def roles_sync() -> dict[str, int]:
+    """Make each role's group hold exactly the permissions people/roles.py gives it."""
+    counts = {}
+    for role in ROLES:
+        group, _ = Group.objects.get_or_create(name=role.group_name)
+        permissions = list(Permission.objects.all()) if role.all_permissions else _permissions(role.permissions)
+        group.permissions.set(permissions)
+        counts[role.code] = len(permissions)
+    return counts
+
+
+def user_add_role(*, user: User, role_code: str) -> User:
+    """Put a user in a role's group."""
+    group, _ = Group.objects.get_or_create(name=ROLES_BY_CODE[role_code].group_name)
+    user.groups.add(group)
+    return user
+
+
+def outbound_email_queue(*, to: str, subject: str, body_text: str, body_html: str = "", language: str = "") -> OutboundEmail:
+    """Store an e-mail and have a Celery task deliver it once the transaction commits."""
+    from people.tasks import outbound_email_send
+
+    email = OutboundEmail.objects.create(to=to, subject=subject[:255], body_text=body_text, body_html=body_html, language=language)
+    outbound_email_send.delay_on_commit(email.pk)
+    return email

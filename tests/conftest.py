@@ -1,0 +1,50 @@
+"""Shared fixtures: reference data, roles, users per role, the home site."""
+
+from __future__ import annotations
+
+import pytest
+
+from home import demo as home_demo
+from people import services
+from tests.factories.people import UserFactory
+
+PASSWORD = "correct-horse-battery-9"
+
+
+@pytest.fixture
+def reference_data(db: None) -> dict[str, int]:
+    """The real 2021 reference data and the roles, as `load_reference_data` loads them."""
+    counts = services.reference_data_load()
+    services.roles_sync()
+    return counts
+
+
+@pytest.fixture
+def site(reference_data: dict[str, int]) -> None:
+    """Locales and the home page in az, ru and en, as the demo loads them."""
+    home_demo.load()
+
+
+@pytest.fixture
+def trainee(reference_data: dict[str, int]):
+    return UserFactory(role="trainee", email="trainee@example.org")
+
+
+@pytest.fixture
+def trainer(reference_data: dict[str, int]):
+    return UserFactory(role="trainer", email="trainer@example.org")
+
+
+@pytest.fixture
+def coordinator(reference_data: dict[str, int]):
+    return UserFactory(role="coordinator", email="coordinator@example.org")
+
+
+@pytest.fixture
+def expert(reference_data: dict[str, int]):
+    return UserFactory(role="expert", email="expert@example.org")
+
+
+@pytest.fixture
+def administrator(reference_data: dict[str, int]):
+    return UserFactory(role="administrator", email="admin@example.org")

@@ -2,14 +2,23 @@
 
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
-from django.urls import include, path
+from django.urls import include, path, re_path
+from django.views.generic import RedirectView
 from wagtail import urls as wagtail_urls
+from wagtail import views as wagtail_views
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from curriculum import views as curriculum_views
 from home import views as home_views
 
+# Wagtail's own login and password-reset pages would bypass allauth's e-mail verification and
+# failed-login lock: every way in goes through allauth's pages instead.
+to_account_login = RedirectView.as_view(pattern_name="account_login", query_string=True)
+
 urlpatterns = [
+    path("admin/login/", to_account_login),
+    re_path(r"^admin/password_reset/", RedirectView.as_view(pattern_name="account_reset_password")),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("health/", home_views.health, name="health"),
@@ -22,5 +31,10 @@ if settings.DEBUG:
 
 urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
+    path("learning/", curriculum_views.my_learning, name="my_learning"),
+    path("modules/<int:page_id>/pdf/", curriculum_views.module_pdf, name="module_pdf"),
+    # The home page by name: LOGIN_REDIRECT_URL = "home" lands on it in the current language.
+    path("", wagtail_views.serve, {"path": ""}, name="home"),
+    path("_util/login/", to_account_login),
     path("", include(wagtail_urls)),
 )

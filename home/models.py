@@ -12,19 +12,8 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 
+from curriculum.blocks import CalloutBlock
 from home.selectors import home_reference_overview
-
-
-class CalloutBlock(blocks.StructBlock):
-    """A highlighted box with a heading and short text."""
-
-    heading = blocks.CharBlock(label=_("Heading"), max_length=120)
-    text = blocks.RichTextBlock(label=_("Text"), features=["bold", "italic", "link"])
-
-    class Meta:
-        icon = "info-circle"
-        label = _("Callout")
-        template = "blocks/callout_block.html"
 
 
 class HomePage(Page):
@@ -54,6 +43,7 @@ class HomePage(Page):
     content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("body"), FieldPanel("partners_note")]
 
     parent_page_types = ["wagtailcore.Page"]
+    subpage_types = ["curriculum.CurriculumIndexPage"]
     max_count_per_parent = 1
 
     class Meta:

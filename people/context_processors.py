@@ -8,15 +8,23 @@ from django.utils.functional import SimpleLazyObject
 from people.roles import ROLES
 
 
-def _role_codes(request: HttpRequest) -> frozenset[str]:
-    user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
+def role_codes_for(user: object) -> frozenset[str]:
+    """The role codes ("trainee", "trainer"...) of a user; empty for anonymous visitors."""
+    if user is None or not getattr(user, "is_authenticated", False):
         return frozenset()
+    cached = getattr(user, "_rtcm_role_codes", None)
+    if cached is not None:
+        return cached
     names = set(user.groups.values_list("name", flat=True))
     codes = {role.code for role in ROLES if role.group_name in names}
     if user.is_superuser:
         codes.add("administrator")
-    return frozenset(codes)
+    user._rtcm_role_codes = frozenset(codes)
+    return user._rtcm_role_codes
+
+
+def _role_codes(request: HttpRequest) -> frozenset[str]:
+    return role_codes_for(getattr(request, "user", None))
 
 
 def roles(request: HttpRequest) -> dict[str, object]:

@@ -8,6 +8,7 @@ from django.db import transaction
 from people import services
 from people.models import Country, Organisation, ParticipantLevel, StakeholderCategory, User
 
+DEMO_TRAINER_EMAIL = "trainer@rtcm.example.org"
 DEMO_PASSWORD = "rtcm-demo-2026"  # noqa: S105 - published demo credential, demo data only
 
 # (e-mail, first name, last name, gender, role, organisation key, level, language)

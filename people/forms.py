@@ -1,4 +1,4 @@
-"""Forms of the people app: the profile part of trainee sign-up."""
+"""Forms of the people app: the profile part of trainee sign-up, and the admin's user forms."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from wagtail.users.forms import UserCreationForm, UserEditForm
 
 from people import services
 from people.models import Country, Organisation, ParticipantLevel, StakeholderCategory, User
@@ -17,8 +18,8 @@ from people.models import Country, Organisation, ParticipantLevel, StakeholderCa
 class ProfileSignupForm(forms.Form):
     """Profile fields asked at sign-up; allauth adds e-mail and password."""
 
-    first_name = forms.CharField(label=_("First name"), max_length=150)
-    last_name = forms.CharField(label=_("Last name"), max_length=150)
+    first_name = forms.CharField(label=_("First name"), max_length=150, widget=forms.TextInput(attrs={"autocomplete": "given-name"}))
+    last_name = forms.CharField(label=_("Last name"), max_length=150, widget=forms.TextInput(attrs={"autocomplete": "family-name"}))
     gender = forms.ChoiceField(
         label=_("Gender"),
         choices=User.Gender.choices,
@@ -26,7 +27,9 @@ class ProfileSignupForm(forms.Form):
         help_text=_("Used only for statistics disaggregated by sex."),
     )
     country = forms.ModelChoiceField(label=_("Country"), queryset=Country.objects.all(), empty_label=_("Choose a country"))
-    organisation_name = forms.CharField(label=_("Organisation"), max_length=255, required=False)
+    organisation_name = forms.CharField(
+        label=_("Organisation"), max_length=255, required=False, widget=forms.TextInput(attrs={"autocomplete": "organization"})
+    )
     organisation_category = forms.ModelChoiceField(
         label=_("Type of organisation"),
         queryset=StakeholderCategory.objects.all(),
@@ -71,3 +74,21 @@ class ProfileSignupForm(forms.Form):
             )
         user.save()
         services.user_add_role(user=user, role_code="trainee")
+
+
+# The profile fields an administrator sees and edits on Wagtail's user create and edit pages.
+ADMIN_PROFILE_FIELDS = ("gender", "country", "organisation", "position_level", "preferred_language")
+
+
+class AdminUserCreationForm(UserCreationForm):
+    """Wagtail's "add user" form with the platform's profile fields."""
+
+    class Meta(UserCreationForm.Meta):
+        fields = set(UserCreationForm.Meta.fields) | set(ADMIN_PROFILE_FIELDS)
+
+
+class AdminUserEditForm(UserEditForm):
+    """Wagtail's "edit user" form with the platform's profile fields."""
+
+    class Meta(UserEditForm.Meta):
+        fields = set(UserEditForm.Meta.fields) | set(ADMIN_PROFILE_FIELDS)

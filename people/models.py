@@ -168,3 +168,15 @@ class OutboundEmail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.to}: {self.subject}"
+
+
+class Language(TrilingualName):
+    """A language modules are delivered in or experts work in (ISO 639-1 code)."""
+
+    code = models.CharField(_("code"), max_length=3, unique=True)
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["sort_order", "code"]
+        verbose_name = _("language")
+        verbose_name_plural = _("languages")

@@ -44,3 +44,22 @@ PARTICIPANT_LEVELS: list[tuple[str, str, str, str, str]] = [
     ("implementation", "policy_cycle", "Həyata keçirilmə səviyyəsi", "Уровень реализации", "Implementation level"),
     ("research", "policy_cycle", "Tədqiqat səviyyəsi", "Уровень исследований", "Research level"),
 ]
+
+# Languages of delivery and of experts' work: the interface languages first, then the region's.
+# (ISO 639-1 code, Azerbaijani, Russian, English)
+LANGUAGES: list[tuple[str, str, str, str]] = [
+    ("az", "Azərbaycan dili", "Азербайджанский", "Azerbaijani"),
+    ("ru", "Rus dili", "Русский", "Russian"),
+    ("en", "İngilis dili", "Английский", "English"),
+    ("tr", "Türk dili", "Турецкий", "Turkish"),
+    ("fa", "Fars dili", "Персидский", "Persian"),
+    ("ka", "Gürcü dili", "Грузинский", "Georgian"),
+    ("kk", "Qazax dili", "Казахский", "Kazakh"),
+    ("ky", "Qırğız dili", "Киргизский", "Kyrgyz"),
+    ("uz", "Özbək dili", "Узбекский", "Uzbek"),
+    ("tg", "Tacik dili", "Таджикский", "Tajik"),
+    ("tk", "Türkmən dili", "Туркменский", "Turkmen"),
+    ("ro", "Rumın dili", "Румынский", "Romanian"),
+    ("uk", "Ukrayna dili", "Украинский", "Ukrainian"),
+    ("be", "Belarus dili", "Белорусский", "Belarusian"),
+]

@@ -5,11 +5,12 @@ from __future__ import annotations
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.db.models import Q
+from wagtail.models import Collection, GroupCollectionPermission
 
 from curriculum.models import ThematicChapter, ThematicPart
 from curriculum.reference import CHAPTERS, PARTS
-from people.models import Country, OutboundEmail, ParticipantLevel, StakeholderCategory, User
-from people.reference import COUNTRIES, PARTICIPANT_LEVELS, STAKEHOLDER_CATEGORIES
+from people.models import Country, Language, OutboundEmail, ParticipantLevel, StakeholderCategory, User
+from people.reference import COUNTRIES, LANGUAGES, PARTICIPANT_LEVELS, STAKEHOLDER_CATEGORIES
 from people.roles import ROLES, ROLES_BY_CODE
 
 
@@ -24,6 +25,8 @@ def reference_data_load() -> dict[str, int]:
         ParticipantLevel.objects.update_or_create(
             code=code, defaults={"axis": axis, "name_az": az, "name_ru": ru, "name_en": en, "sort_order": order}
         )
+    for order, (code, az, ru, en) in enumerate(LANGUAGES, start=1):
+        Language.objects.update_or_create(code=code, defaults={"name_az": az, "name_ru": ru, "name_en": en, "sort_order": order})
     parts = {}
     for number, az, ru, en in PARTS:
         parts[number], _ = ThematicPart.objects.update_or_create(number=number, defaults={"name_az": az, "name_ru": ru, "name_en": en})
@@ -33,6 +36,7 @@ def reference_data_load() -> dict[str, int]:
         "countries": Country.objects.count(),
         "stakeholder_categories": StakeholderCategory.objects.count(),
         "participant_levels": ParticipantLevel.objects.count(),
+        "languages": Language.objects.count(),
         "parts": ThematicPart.objects.count(),
         "chapters": ThematicChapter.objects.count(),
     }
@@ -59,10 +63,27 @@ def roles_sync() -> dict[str, int]:
     counts = {}
     for role in ROLES:
         group, _ = Group.objects.get_or_create(name=role.group_name)
-        permissions = list(Permission.objects.all()) if role.all_permissions else _permissions(role.permissions)
+        permissions = list(Permission.objects.select_related("content_type")) if role.all_permissions else _permissions(role.permissions)
         group.permissions.set(permissions)
+        _collection_permissions_sync(group, permissions)
         counts[role.code] = len(permissions)
     return counts
+
+
+def _collection_permissions_sync(group: Group, permissions: list[Permission]) -> None:
+    """Wagtail checks image, document and collection permissions per collection: grant them on the root."""
+    root = Collection.get_first_root_node()
+    if root is None:
+        return
+    wanted = [
+        p
+        for p in permissions
+        if p.content_type.app_label in {"wagtailimages", "wagtaildocs"}
+        or (p.content_type.app_label, p.content_type.model) == ("wagtailcore", "collection")
+    ]
+    GroupCollectionPermission.objects.filter(group=group, collection=root).exclude(permission__in=wanted).delete()
+    for permission in wanted:
+        GroupCollectionPermission.objects.get_or_create(group=group, collection=root, permission=permission)
 
 
 def user_add_role(*, user: User, role_code: str) -> User:

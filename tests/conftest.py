@@ -3,12 +3,27 @@
 from __future__ import annotations
 
 import pytest
+from django.core.cache import cache
 
 from home import demo as home_demo
 from people import services
 from tests.factories.people import UserFactory
+from tests.real_services import (  # noqa: F401 - fixtures for tests marked postgres and real_worker
+    celery_eager_in_the_test_process,
+    celery_worker_process,
+    pytest_collection_modifyitems,
+    real_celery_worker,
+    real_services_gate,
+    require_services,
+)
 
 PASSWORD = "correct-horse-battery-9"
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache() -> None:
+    """Start every test with an empty cache, so login and sign-up rate limits never leak between tests."""
+    cache.clear()
 
 
 @pytest.fixture

@@ -30,7 +30,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.settings",
     "wagtail.embeds",
     "wagtail.sites",
-    "wagtail.users",
+    "people.apps.WagtailUsersConfig",  # wagtail.users with our User forms
     "wagtail.snippets",
     "wagtail.documents",
     "wagtail.images",
@@ -192,6 +192,10 @@ CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", "rtcm")
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# Static entries; django-celery-beat copies them into its database tables when beat starts.
+CELERY_BEAT_SCHEDULE = {
+    "publish-scheduled-pages": {"task": "home.tasks.publish_scheduled_pages", "schedule": 60.0},
+}
 if not CELERY_BROKER_URL:
     CELERY_BROKER_URL = "memory://"
 

@@ -2,13 +2,16 @@
 
 from django.core.management.base import BaseCommand
 
+from curriculum import demo as curriculum_demo
+from curriculum import services as curriculum_services
 from home import demo as home_demo
 from people import demo as people_demo
 from people import services
+from people.models import User
 
 
 class Command(BaseCommand):
-    help = "Load the 2021 reference data, the roles, the home page in three languages and demo accounts (idempotent)."
+    help = "Load the 2021 reference data, roles, home page, draft curriculum in three languages and demo accounts (idempotent)."
 
     def handle(self, *args: object, **options: object) -> None:
         counts: dict[str, int] = {}
@@ -16,4 +19,9 @@ class Command(BaseCommand):
         services.roles_sync()
         counts.update(home_demo.load())
         counts.update(people_demo.load())
+        counts.update(curriculum_demo.load())
+        curriculum_services.authoring_permissions_sync()
+        trainer = User.objects.filter(email=people_demo.DEMO_TRAINER_EMAIL).first()
+        if trainer is not None:
+            curriculum_services.trainer_assign_part(user=trainer, part_number=1)
         self.stdout.write(self.style.SUCCESS("Demo data loaded: " + ", ".join(f"{k} {v}" for k, v in counts.items())))

@@ -1,0 +1,133 @@
+"""Views of the curriculum: catalogue, module, lesson and the trainee's progress."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+from wagtail.models import Locale
+
+from curriculum import selectors, services
+from curriculum.forms import CatalogueFilterForm
+from curriculum.models import CurriculumIndexPage, LessonPage, ModulePage
+
+PAGE_SIZE = 12
+
+
+def catalogue(request: HttpRequest, page: CurriculumIndexPage) -> HttpResponse:
+    """The public list of published modules in the page's language, filtered and searched."""
+    form = CatalogueFilterForm(request.GET or None)
+    status = 200
+    modules: list[ModulePage] = []
+    if form.is_bound and not form.is_valid():
+        status = 400
+    else:
+        filters = form.cleaned_data if form.is_bound else {}
+        modules = selectors.catalogue_modules(locale=page.locale, filters=filters)
+    paginator = Paginator(modules, PAGE_SIZE)
+    listing = paginator.get_page(request.GET.get("page"))
+    query_without_page = request.GET.copy()
+    query_without_page.pop("page", None)
+    context = page.get_context(request)
+    context.update(
+        {
+            "form": form,
+            "listing": listing,
+            "result_count": paginator.count,
+            "is_filtered": form.is_bound and any(v for k, v in request.GET.items() if k != "page"),
+            "querystring": query_without_page.urlencode(),
+        }
+    )
+    return TemplateResponse(request, "curriculum/curriculum_index_page.html", context, status=status)
+
+
+def module_detail(request: HttpRequest, page: ModulePage) -> HttpResponse:
+    """A module with its chapters, audience, levels, activities, materials and lessons."""
+    context = page.get_context(request)
+    context.update(
+        {
+            "activities": selectors.module_activities(page),
+            "lessons": selectors.lesson_entries(module=page, user=request.user),
+            "can_take": selectors.can_take_module(user=request.user, module=page),
+            "materials": list(page.materials.select_related("document", "language")),
+        }
+    )
+    return TemplateResponse(request, "curriculum/module_page.html", context)
+
+
+def lesson_detail(request: HttpRequest, page: LessonPage) -> HttpResponse:
+    """A lesson: visible to those who may take its module; opening it records progress."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    module = page.get_parent().specific
+    if not selectors.can_take_module(user=request.user, module=module):
+        context = page.get_context(request)
+        context["module"] = module
+        return TemplateResponse(request, "curriculum/lesson_locked.html", context, status=403)
+    if request.method == "POST":
+        if request.POST.get("action") == "complete":
+            services.lesson_complete(user=request.user, lesson=page, module=module)
+            messages.success(request, _("Lesson marked as completed."))
+            following = _next_lesson(module, page)
+            return redirect(following.get_url(request) if following else module.get_url(request))
+        return HttpResponse(_("Unknown action."), status=400, content_type="text/plain; charset=utf-8")
+    services.lesson_visit(user=request.user, lesson=page, module=module)
+    entries = selectors.lesson_entries(module=module, user=request.user)
+    position = next((i for i, entry in enumerate(entries) if entry.lesson.pk == page.pk), 0)
+    context = page.get_context(request)
+    context.update(
+        {
+            "module": module,
+            "entries": entries,
+            "position": position + 1,
+            "previous_lesson": entries[position - 1].lesson if position > 0 else None,
+            "next_lesson": entries[position + 1].lesson if position + 1 < len(entries) else None,
+            "completed": entries[position].completed if entries else False,
+        }
+    )
+    return TemplateResponse(request, "curriculum/lesson_page.html", context)
+
+
+def _next_lesson(module: ModulePage, lesson: LessonPage) -> LessonPage | None:
+    lessons = selectors.module_lessons(module)
+    ids = [item.pk for item in lessons]
+    index = ids.index(lesson.pk) if lesson.pk in ids else -1
+    return lessons[index + 1] if 0 <= index < len(lessons) - 1 else None
+
+
+@login_required
+def my_learning(request: HttpRequest) -> HttpResponse:
+    """The trainee's page: modules in progress with how far they got and where to continue."""
+    locale = Locale.get_active()
+    context = {
+        "progress": selectors.learning_progress(user=request.user, locale=locale),
+        "catalogue": selectors.catalogue_page_for(locale),
+    }
+    return TemplateResponse(request, "curriculum/my_learning.html", context)
+
+
+def module_pdf(request: HttpRequest, page_id: int) -> HttpResponse:
+    """Download a module's PDF pack in its language; while it is being made, a page that refreshes itself."""
+    from django.http import FileResponse, Http404
+
+    from curriculum.models import ModulePdf
+
+    module = ModulePage.objects.live().public().filter(pk=page_id).first()
+    if module is None:
+        raise Http404
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if not selectors.can_take_module(user=request.user, module=module):
+        return TemplateResponse(request, "curriculum/lesson_locked.html", {"page": module, "module": module}, status=403)
+    pdf = services.module_pdf_request(module=module)
+    if pdf.status == ModulePdf.Status.READY and pdf.file:
+        filename = f"{module.code}-{module.locale.language_code}.pdf"
+        return FileResponse(pdf.file.open("rb"), as_attachment=True, filename=filename, content_type="application/pdf")
+    # 202 while the worker renders it (the page refreshes itself); 503 when rendering failed
+    status = 503 if pdf.status == ModulePdf.Status.FAILED else 202
+    return TemplateResponse(request, "curriculum/module_pdf_pending.html", {"module": module, "pdf": pdf}, status=status)

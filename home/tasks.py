@@ -1,0 +1,16 @@
+"""Celery tasks of the site as a whole."""
+
+from __future__ import annotations
+
+import io
+
+from celery import shared_task
+from django.core.management import call_command
+
+
+@shared_task(acks_late=True)
+def publish_scheduled_pages() -> str:
+    """Publish pages whose scheduled time has come and unpublish expired ones (Wagtail's own command)."""
+    output = io.StringIO()
+    call_command("publish_scheduled", stdout=output)
+    return output.getvalue()

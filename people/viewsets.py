@@ -1,0 +1,88 @@
+"""Wagtail admin viewsets of the people app: organisations, the e-mail log and user management."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import path
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
+from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.users.views.users import UserViewSet as WagtailUserViewSet
+
+from people.forms import AdminUserCreationForm, AdminUserEditForm
+from people.models import Organisation, OutboundEmail, User
+
+
+class ViewOnlyPermissionPolicy(ModelPermissionPolicy):
+    """Grant "view" as the model permissions say, and never add, change or delete (not even to superusers)."""
+
+    def user_has_permission(self, user: User, action: str) -> bool:
+        return action == "view" and super().user_has_permission(user, action)
+
+    def user_has_any_permission(self, user: User, actions: Any) -> bool:
+        return any(self.user_has_permission(user, action) for action in actions)
+
+    def users_with_any_permission(self, actions: Any) -> Any:
+        return super().users_with_any_permission([action for action in actions if action == "view"])
+
+
+class OrganisationViewSet(ModelViewSet):
+    """Coordinators list, search, add and edit the organisations participants come from."""
+
+    model = Organisation
+    icon = "group"
+    menu_label = _("Organisations")
+    list_display = ["name", "country", "category"]
+    list_filter = ["country", "category"]
+    search_fields = ["name"]
+    form_fields = ["name", "country", "category"]
+    copy_view_enabled = False
+    inspect_view_enabled = True
+
+
+class OutboundEmailViewSet(ModelViewSet):
+    """A read-only log of the e-mails the platform queued and sent, for coordinators to check delivery."""
+
+    model = OutboundEmail
+    icon = "mail"
+    menu_label = _("E-mail log")
+    list_display = ["to", "subject", "created_at", "sent_at", "attempts", "last_error"]
+    list_filter = ["language"]
+    search_fields = ["to", "subject"]
+    ordering = ["-created_at"]
+    inspect_view_enabled = True
+    inspect_view_fields = ["to", "subject", "language", "created_at", "sent_at", "attempts", "last_error", "body_text"]
+    copy_view_enabled = False
+    add_to_reference_index = False
+
+    def get_common_view_kwargs(self, **kwargs: Any) -> dict[str, Any]:
+        view_kwargs = super().get_common_view_kwargs(**kwargs)
+        # Only the listing and the inspect page exist: no links to add, edit, delete or history.
+        for name in ("add_url_name", "edit_url_name", "delete_url_name", "history_url_name", "usage_url_name"):
+            view_kwargs[name] = None
+        return view_kwargs
+
+    def get_urlpatterns(self) -> list[Any]:
+        return [
+            path("", self.index_view, name="index"),
+            path("results/", self.index_results_view, name="index_results"),
+            path(f"inspect/<{self.pk_path_converter}:pk>/", self.inspect_view, name="inspect"),
+        ]
+
+
+class PeopleViewSetGroup(ModelViewSetGroup):
+    """The "People" menu of the admin: organisations and the e-mail log."""
+
+    menu_label = _("People")
+    menu_icon = "group"
+    menu_order = 250
+    items = (OrganisationViewSet("organisations"), OutboundEmailViewSet("outbound_emails", url_prefix="email-log"))
+
+
+class UserViewSet(WagtailUserViewSet):
+    """Wagtail's user management with our profile fields (gender, country, organisation, level, language)."""
+
+    # Wagtail looks for wagtailusers/users/people/user/{create,edit}.html first: those add the fields.
+    def get_form_class(self, for_update: bool = False) -> type[AdminUserCreationForm | AdminUserEditForm]:
+        return AdminUserEditForm if for_update else AdminUserCreationForm

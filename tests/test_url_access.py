@@ -1,0 +1,299 @@
+"""Who may open which URL: every URL pattern of the project, requested as each role.
+
+How it works:
+- `project_url_patterns()` walks Django's URL resolver and lists every pattern as a route string, the
+  language prefix shown as "<lang>/" (e.g. "<lang>/accounts/login/"; regular expressions without ^/$).
+- `URL_TABLE` classifies a pattern exactly: sample URLs, and for each what every role gets.
+- `PREFIX_RULES` cover big third-party trees (Wagtail's admin, documents) with a few samples each.
+- A pattern that is in neither fails `test_every_url_pattern_is_classified`.
+
+Adding a URL: add an entry to `URL_TABLE` under its route string (the failing test prints it) with one
+or more `Sample`s. A sample URL may carry "{placeholders}" filled by `SAMPLE_VALUES` (objects the URL
+needs, e.g. a document id). Expected outcomes: `OK`, `NOT_FOUND`, `FORBIDDEN`, `NOT_ALLOWED`,
+`redirect(path)` (the Location's path is compared, query string ignored), `LOGIN_EN` / `LOGIN_AZ`.
+Helpers `everyone(...)` and `signed_out_vs_in(...)` build the role-to-outcome mapping.
+"""
+
+from __future__ import annotations
+
+import string
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from urllib.parse import urlparse
+
+import pytest
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, resolve
+from django.urls.resolvers import LocalePrefixPattern
+from django.utils import translation
+from wagtail.documents import get_document_model
+
+ROLES = ("anonymous", "trainee", "trainer", "coordinator", "administrator")
+LANGUAGE_CODES = tuple(code for code, _name in settings.LANGUAGES)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a request should get: a status and, for redirects, the path it points to."""
+
+    status: int
+    location: str = ""
+
+    def __str__(self) -> str:
+        return f"{self.status} -> {self.location}" if self.location else str(self.status)
+
+
+OK = Outcome(200)
+NOT_FOUND = Outcome(404)
+FORBIDDEN = Outcome(403)
+NOT_ALLOWED = Outcome(405)
+
+
+def redirect(path: str) -> Outcome:
+    return Outcome(302, path)
+
+
+LOGIN_EN = redirect("/en/accounts/login/")
+# Unprefixed URLs (the admin) send people to the login page in the default language.
+LOGIN_AZ = redirect(f"/{settings.LANGUAGE_CODE}/accounts/login/")
+HOME_EN = redirect("/en/")
+ADMIN_HOME = redirect("/admin/")  # Wagtail's answer to a signed-in editor who lacks a permission
+
+
+def everyone(outcome: Outcome) -> dict[str, Outcome]:
+    return dict.fromkeys(ROLES, outcome)
+
+
+def signed_out_vs_in(anonymous: Outcome, signed_in: Outcome) -> dict[str, Outcome]:
+    return {role: anonymous if role == "anonymous" else signed_in for role in ROLES}
+
+
+def by_role(*, anonymous: Outcome, trainee: Outcome, trainer: Outcome, coordinator: Outcome, administrator: Outcome) -> dict[str, Outcome]:
+    return {"anonymous": anonymous, "trainee": trainee, "trainer": trainer, "coordinator": coordinator, "administrator": administrator}
+
+
+@dataclass(frozen=True)
+class Sample:
+    """A concrete URL to request, how, and what each role should get."""
+
+    url: str
+    expected: dict[str, Outcome]
+    method: str = "get"
+    data: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        assert set(self.expected) == set(ROLES), f"{self.url}: give an outcome for each of {ROLES}"
+
+
+# Objects a sample URL needs, by placeholder name. Each builder runs inside the test's database.
+def _public_document_id() -> int:
+    document = get_document_model().objects.create(title="RTCM handbook", file=ContentFile(b"%PDF-1.4 handbook", name="handbook.pdf"))
+    return document.pk
+
+
+SAMPLE_VALUES: dict[str, Callable[[], object]] = {
+    "document_id": _public_document_id,
+}
+
+BAD_KEY = "not-a-valid-key"
+
+# Exact patterns: route string -> samples.
+URL_TABLE: dict[str, tuple[Sample, ...]] = {
+    # Operations
+    "health/": (
+        Sample("/health/", everyone(OK)),
+        Sample("/health/", everyone(NOT_ALLOWED), method="post"),
+    ),
+    # Guards in front of Wagtail's own login and password reset (config/urls.py)
+    "admin/login/": (Sample("/admin/login/?next=/admin/", everyone(LOGIN_AZ)),),
+    "admin/password_reset/": (
+        Sample("/admin/password_reset/", everyone(redirect("/az/accounts/password/reset/"))),
+        Sample("/admin/password_reset/done/", everyone(redirect("/az/accounts/password/reset/"))),
+    ),
+    "<lang>/_util/login/": (
+        Sample("/en/_util/login/", everyone(LOGIN_EN)),
+        Sample("/en/_util/login/", everyone(LOGIN_EN), method="post", data={"username": "trainee@example.org", "password": "x"}),
+    ),
+    # Site pages
+    "<lang>/": (
+        Sample("/az/", everyone(OK)),
+        Sample("/ru/", everyone(OK)),
+        Sample("/en/", everyone(OK)),
+    ),
+    r"<lang>/((?:[\w\-]+/)*)": (Sample("/en/no-such-page/", everyone(NOT_FOUND)),),
+    "<lang>/_util/authenticate_with_password/<int:page_view_restriction_id>/<int:page_id>/": (
+        Sample("/en/_util/authenticate_with_password/999999/999999/", everyone(NOT_FOUND)),
+    ),
+    # Learning (curriculum app)
+    "<lang>/learning/": (Sample("/en/learning/", signed_out_vs_in(LOGIN_EN, OK)),),
+    "<lang>/modules/<int:page_id>/pdf/": (Sample("/en/modules/999999/pdf/", everyone(NOT_FOUND)),),
+    # Accounts (django-allauth)
+    "<lang>/accounts/login/": (Sample("/en/accounts/login/", signed_out_vs_in(OK, HOME_EN)),),
+    "<lang>/accounts/logout/": (
+        Sample("/en/accounts/logout/", signed_out_vs_in(HOME_EN, OK)),
+        Sample("/en/accounts/logout/", everyone(HOME_EN), method="post"),
+    ),
+    "<lang>/accounts/inactive/": (Sample("/en/accounts/inactive/", everyone(OK)),),
+    "<lang>/accounts/signup/": (Sample("/en/accounts/signup/", signed_out_vs_in(OK, HOME_EN)),),
+    "<lang>/accounts/reauthenticate/": (Sample("/en/accounts/reauthenticate/", signed_out_vs_in(LOGIN_EN, OK)),),
+    "<lang>/accounts/email/": (Sample("/en/accounts/email/", signed_out_vs_in(LOGIN_EN, OK)),),
+    "<lang>/accounts/confirm-email/": (Sample("/en/accounts/confirm-email/", everyone(OK)),),
+    r"<lang>/accounts/confirm-email/(?P<key>[-:\w]+)/": (
+        # an unknown key shows allauth's "expired or invalid" page
+        Sample(f"/en/accounts/confirm-email/{BAD_KEY}/", everyone(OK)),
+        Sample(f"/en/accounts/confirm-email/{BAD_KEY}/", everyone(NOT_FOUND), method="post"),
+    ),
+    "<lang>/accounts/password/change/": (Sample("/en/accounts/password/change/", signed_out_vs_in(LOGIN_EN, OK)),),
+    # every test user has a password, so "set" sends them to "change"
+    "<lang>/accounts/password/set/": (
+        Sample("/en/accounts/password/set/", signed_out_vs_in(LOGIN_EN, redirect("/en/accounts/password/change/"))),
+    ),
+    "<lang>/accounts/password/reset/": (Sample("/en/accounts/password/reset/", everyone(OK)),),
+    "<lang>/accounts/password/reset/done/": (Sample("/en/accounts/password/reset/done/", everyone(OK)),),
+    r"<lang>/accounts/password/reset/key/(?P<uidb36>[0-9A-Za-z]+)-(?P<key>.+)/": (
+        # an unknown key shows allauth's "bad token" page
+        Sample(f"/en/accounts/password/reset/key/1-{BAD_KEY}/", everyone(OK)),
+        Sample(f"/en/accounts/password/reset/key/zz-{BAD_KEY}/", everyone(OK), method="post", data={"password1": "x", "password2": "x"}),
+    ),
+    "<lang>/accounts/password/reset/key/done/": (Sample("/en/accounts/password/reset/key/done/", everyone(OK)),),
+    # login by code is not enabled: without a pending login it sends you back
+    "<lang>/accounts/login/code/confirm/": (Sample("/en/accounts/login/code/confirm/", signed_out_vs_in(LOGIN_EN, HOME_EN)),),
+}
+
+_SIGNED_OUT_OF_ADMIN = {"anonymous": LOGIN_AZ, "trainee": LOGIN_AZ}
+
+# Third-party trees: route prefix -> samples standing for the whole tree.
+PREFIX_RULES: dict[str, tuple[Sample, ...]] = {
+    # Wagtail's admin: editors (trainers, coordinators, administrators) only; the rest by permission.
+    "admin/": (
+        Sample("/admin/", by_role(**_SIGNED_OUT_OF_ADMIN, trainer=OK, coordinator=OK, administrator=OK)),
+        Sample("/admin/pages/", by_role(**_SIGNED_OUT_OF_ADMIN, trainer=ADMIN_HOME, coordinator=ADMIN_HOME, administrator=OK)),
+        Sample("/admin/organisations/", by_role(**_SIGNED_OUT_OF_ADMIN, trainer=ADMIN_HOME, coordinator=OK, administrator=OK)),
+        Sample("/admin/email-log/", by_role(**_SIGNED_OUT_OF_ADMIN, trainer=ADMIN_HOME, coordinator=OK, administrator=OK)),
+        Sample("/admin/users/", by_role(**_SIGNED_OUT_OF_ADMIN, trainer=ADMIN_HOME, coordinator=OK, administrator=OK)),
+        Sample("/admin/users/new/", by_role(**_SIGNED_OUT_OF_ADMIN, trainer=ADMIN_HOME, coordinator=ADMIN_HOME, administrator=OK)),
+        Sample("/admin/groups/", by_role(**_SIGNED_OUT_OF_ADMIN, trainer=ADMIN_HOME, coordinator=ADMIN_HOME, administrator=OK)),
+        Sample("/admin/documents/", by_role(**_SIGNED_OUT_OF_ADMIN, trainer=OK, coordinator=OK, administrator=OK)),
+    ),
+    # Wagtail's document serving: documents in public collections are public.
+    "documents/": (
+        Sample("/documents/{document_id}/handbook.pdf", everyone(OK)),
+        Sample("/documents/{document_id}/another-name.pdf", everyone(NOT_FOUND)),
+        Sample("/documents/999999/missing.pdf", everyone(NOT_FOUND)),
+        # the view's 404 makes LocaleMiddleware try the language-prefixed path (the page catch-all)
+        Sample("/documents/authenticate_with_password/999999/", everyone(redirect("/az/documents/authenticate_with_password/999999/"))),
+    ),
+}
+
+
+def _piece(pattern: object) -> str:
+    if isinstance(pattern, LocalePrefixPattern):
+        return "<lang>/"
+    return str(pattern).removeprefix("^").removesuffix("$")
+
+
+def _walk(patterns: list[URLPattern | URLResolver], prefix: str = "") -> Iterator[str]:
+    for entry in patterns:
+        route = prefix + _piece(entry.pattern)
+        if isinstance(entry, URLResolver):
+            yield from _walk(entry.url_patterns, route)
+        else:
+            yield route
+
+
+def project_url_patterns() -> list[str]:
+    """Every URL pattern of the project as a route string, in resolver order, without duplicates."""
+    return list(dict.fromkeys(_walk(get_resolver().url_patterns)))
+
+
+def _owning_prefix(route: str) -> str | None:
+    return next((prefix for prefix in PREFIX_RULES if route.startswith(prefix)), None)
+
+
+def _language_of(url: str) -> str:
+    first = url.lstrip("/").split("/", 1)[0]
+    return first if first in LANGUAGE_CODES else settings.LANGUAGE_CODE
+
+
+def _resolved_route(url: str) -> str:
+    """The route string (as `project_url_patterns` writes it) of the pattern a URL resolves to."""
+    path = urlparse(url).path
+    language = _language_of(url)
+    with translation.override(language):
+        route = resolve(path).route
+    if path.startswith(f"/{language}/"):
+        route = "<lang>/" + route.removeprefix(f"{language}/")
+    return route.removeprefix("^").removesuffix("$")
+
+
+def _placeholders(url: str) -> list[str]:
+    return [name for _text, name, _spec, _conv in string.Formatter().parse(url) if name]
+
+
+def _samples() -> Iterator[object]:
+    for entries in (*URL_TABLE.values(), *PREFIX_RULES.values()):
+        for sample in entries:
+            method = f" {sample.method.upper()}" if sample.method != "get" else ""
+            yield pytest.param(sample, id=f"{sample.url}{method}")
+
+
+def test_every_url_pattern_is_classified():
+    unclassified = [route for route in project_url_patterns() if route not in URL_TABLE and _owning_prefix(route) is None]
+
+    assert not unclassified, (
+        "These URL patterns have no entry in tests/test_url_access.py: add each to URL_TABLE "
+        "(or, for a third-party tree, to PREFIX_RULES) with sample URLs and the outcome for every role:\n  " + "\n  ".join(unclassified)
+    )
+
+
+def test_every_table_entry_is_still_a_url_pattern():
+    patterns = set(project_url_patterns())
+
+    stale = [route for route in URL_TABLE if route not in patterns]
+
+    assert not stale, f"URL_TABLE lists patterns the project no longer has: {stale}"
+
+
+def test_each_sample_url_exercises_the_pattern_it_is_listed_under():
+    fill = dict.fromkeys(SAMPLE_VALUES, "1")
+    wrong = []
+    for route, samples in URL_TABLE.items():
+        for sample in samples:
+            resolved = _resolved_route(sample.url.format(**fill))
+            if resolved != route:
+                wrong.append(f"{sample.url} is listed under {route!r} but resolves to {resolved!r}")
+    for prefix, samples in PREFIX_RULES.items():
+        for sample in samples:
+            resolved = _resolved_route(sample.url.format(**fill))
+            if not resolved.startswith(prefix) or resolved in URL_TABLE:
+                wrong.append(f"{sample.url} stands for the {prefix!r} tree but resolves to {resolved!r}")
+
+    assert not wrong, "\n".join(wrong)
+
+
+@pytest.fixture
+def media_on_disk(settings, tmp_path):
+    """Documents need real files for Wagtail to serve them."""
+    settings.MEDIA_ROOT = tmp_path
+    settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"}}
+
+
+@pytest.mark.parametrize("sample", list(_samples()))
+def test_each_role_gets_the_expected_response(site, media_on_disk, sample, request):
+    url = sample.url.format(**{name: SAMPLE_VALUES[name]() for name in _placeholders(sample.url)})
+    mismatches = []
+    for role in ROLES:
+        client = Client()
+        if role != "anonymous":
+            client.force_login(request.getfixturevalue(role))
+
+        response = getattr(client, sample.method)(url, sample.data)
+
+        redirected = response.status_code in {301, 302, 303, 307, 308}
+        actual = Outcome(response.status_code, urlparse(response["Location"]).path if redirected else "")
+        if actual != sample.expected[role]:
+            mismatches.append(f"{role}: got {actual}, expected {sample.expected[role]}")
+
+    assert not mismatches, f"{sample.method.upper()} {url}\n  " + "\n  ".join(mismatches)

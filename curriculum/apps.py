@@ -7,3 +7,8 @@ class CurriculumConfig(AppConfig):
 
     name = "curriculum"
     verbose_name = _("Curriculum")
+
+    def ready(self) -> None:
+        from curriculum import signals
+
+        signals.connect()

@@ -196,8 +196,8 @@ class ModulePage(Page):
 
     @property
     def is_self_paced(self) -> bool:
-        """Self-paced e-learning modules are open to every signed-in trainee."""
-        return self.format == ModuleFormat.E_LEARNING
+        """E-learning and blended modules (whose online part is self-paced) are open to every signed-in trainee."""
+        return self.format in {ModuleFormat.E_LEARNING, ModuleFormat.BLENDED}
 
     def search_terms(self) -> str:
         """Text folded for search: without diacritics and reduced to word stems (see curriculum.search)."""

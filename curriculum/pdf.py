@@ -20,16 +20,22 @@ def module_content_key(module: ModulePage) -> str:
     return hashlib.sha256("|".join(parts).encode()).hexdigest()
 
 
+# The bundled files are subsets of Noto Sans. Declared as one family, WeasyPrint takes the first file
+# for every character, and Azerbaijani ə and all of Cyrillic come out blank or as wrong glyphs (it
+# does not honour unicode-range); as one family per subset, listed in FONT_STACK, each character
+# falls back to the subset that has it.
+FONT_SUBSETS = {"latin": "Noto Sans Latin", "latin-ext": "Noto Sans Latin Ext", "cyrillic": "Noto Sans Cyrillic"}
+FONT_STACK = ", ".join(f'"{family}"' for family in FONT_SUBSETS.values()) + ", sans-serif"
+
+
 def _font_faces() -> str:
     """@font-face rules pointing at the bundled Noto Sans files, so PDFs never depend on system fonts."""
     rules = []
     for weight in (400, 700):
-        for subset in ("latin", "latin-ext", "cyrillic"):
+        for subset, family in FONT_SUBSETS.items():
             path = finders.find(f"fonts/noto-sans-{subset}-{weight}-normal.woff2")
             if path:
-                rules.append(
-                    f'@font-face {{ font-family: "Noto Sans"; font-weight: {weight}; src: url("file://{path}") format("woff2"); }}'
-                )
+                rules.append(f'@font-face {{ font-family: "{family}"; font-weight: {weight}; src: url("file://{path}") format("woff2"); }}')
     return "\n".join(rules)
 
 
@@ -46,6 +52,7 @@ def render_module_pdf(module: ModulePage) -> bytes:
                 "lessons": selectors.module_lessons(module),
                 "activities": selectors.module_activities(module),
                 "font_faces": _font_faces(),
+                "font_stack": FONT_STACK,
                 "language": language,
                 "site_name": settings.WAGTAIL_SITE_NAME,
             },

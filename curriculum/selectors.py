@@ -13,21 +13,18 @@ from wagtail.models import Locale
 from curriculum.models import CurriculumIndexPage, LessonPage, LessonProgress, ModuleActivity, ModulePage
 from curriculum.search import searchable_text
 
+CARD_PREFETCH = ("chapters", "audiences", "levels", "delivery_languages")
+
 
 def modules_for_listing(locale: Locale) -> QuerySet[ModulePage]:
     """Live, public modules of one language with everything a catalogue card shows, prefetched."""
-    return (
-        ModulePage.objects.live()
-        .public()
-        .filter(locale=locale)
-        .prefetch_related("chapters__part", "audiences", "levels", "delivery_languages")
-        .order_by("path")
-    )
+    return ModulePage.objects.live().public().filter(locale=locale).prefetch_related(*CARD_PREFETCH).order_by("path")
 
 
-def catalogue_modules(*, locale: Locale, filters: dict[str, Any]) -> list[ModulePage]:
-    """The catalogue's modules for validated filters: search ranking first when there is a query."""
-    modules = modules_for_listing(locale)
+def catalogue_module_ids(*, locale: Locale, filters: dict[str, Any]) -> list[int]:
+    """Ids of the catalogue's modules for validated filters, in display order (search ranking when
+    there is a query, else tree order). Only ids: the page of results is fetched afterwards."""
+    modules = ModulePage.objects.live().public().filter(locale=locale)
     if filters.get("chapter"):
         modules = modules.filter(chapters=filters["chapter"])
     if filters.get("part"):
@@ -40,13 +37,24 @@ def catalogue_modules(*, locale: Locale, filters: dict[str, Any]) -> list[Module
         modules = modules.filter(format=filters["format"])
     if filters.get("language"):
         modules = modules.filter(delivery_languages=filters["language"])
-    modules = modules.distinct()
+    ids = list(modules.order_by("path").values_list("pk", flat=True).distinct())
     query = searchable_text(filters.get("q") or "", locale.language_code)
     if not query:
-        return list(modules)
-    ranked_ids = [page.pk for page in ModulePage.objects.live().filter(locale=locale).search(query, operator="and")]
-    by_id = {module.pk: module for module in modules.filter(pk__in=ranked_ids)}
-    return [by_id[pk] for pk in ranked_ids if pk in by_id]
+        return ids
+    allowed = set(ids)
+    ranked = ModulePage.objects.live().filter(locale=locale).search(query, operator="and")
+    return [page.pk for page in ranked if page.pk in allowed]
+
+
+def modules_by_ids(ids: list[int]) -> list[ModulePage]:
+    """Modules for a page of results, with their card data prefetched, in the order of `ids`."""
+    by_id = {module.pk: module for module in ModulePage.objects.filter(pk__in=ids).prefetch_related(*CARD_PREFETCH)}
+    return [by_id[pk] for pk in ids if pk in by_id]
+
+
+def catalogue_modules(*, locale: Locale, filters: dict[str, Any]) -> list[ModulePage]:
+    """Every module of the catalogue for these filters (for callers that want them all at once)."""
+    return modules_by_ids(catalogue_module_ids(locale=locale, filters=filters))
 
 
 def catalogue_page_for(locale: Locale) -> CurriculumIndexPage | None:

@@ -23,14 +23,16 @@ def catalogue(request: HttpRequest, page: CurriculumIndexPage) -> HttpResponse:
     """The public list of published modules in the page's language, filtered and searched."""
     form = CatalogueFilterForm(request.GET or None)
     status = 200
-    modules: list[ModulePage] = []
+    module_ids: list[int] = []
     if form.is_bound and not form.is_valid():
         status = 400
     else:
         filters = form.cleaned_data if form.is_bound else {}
-        modules = selectors.catalogue_modules(locale=page.locale, filters=filters)
-    paginator = Paginator(modules, PAGE_SIZE)
+        module_ids = selectors.catalogue_module_ids(locale=page.locale, filters=filters)
+    paginator = Paginator(module_ids, PAGE_SIZE)
     listing = paginator.get_page(request.GET.get("page"))
+    # only the shown page of modules is loaded with its chapters, audiences, levels and languages
+    listing.object_list = selectors.modules_by_ids(list(listing.object_list))
     query_without_page = request.GET.copy()
     query_without_page.pop("page", None)
     context = page.get_context(request)

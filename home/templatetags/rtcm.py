@@ -35,3 +35,21 @@ def language_switcher(context: template.Context) -> dict[str, object]:
             url = f"/{code}/"
         links.append({"code": code, "label": label, "url": url, "current": code == current})
     return {"links": links}
+
+
+@register.simple_tag(takes_context=True)
+def catalogue_url(context: template.Context) -> str:
+    """URL of the curriculum catalogue in the active language (looked up once per request)."""
+    request = context.get("request")
+    cached = getattr(request, "_rtcm_catalogue_url", None)
+    if cached is not None:
+        return cached
+    from wagtail.models import Locale
+
+    from curriculum.models import CurriculumIndexPage
+
+    page = CurriculumIndexPage.objects.live().filter(locale=Locale.get_active()).only("url_path", "path", "depth").first()
+    url = (page.get_url(request=request) or "") if page else ""
+    if request is not None:
+        request._rtcm_catalogue_url = url
+    return url

@@ -68,13 +68,19 @@ test-topology: install
 	@status=0; $(PY) tests/services.py postgres redis || status=$$?; \
 	if [ $$status -eq 0 ]; then $(PY) -m pytest -m topology -p no:cacheprovider -q; elif [ $$status -eq 2 ]; then exit 1; fi
 
-## Debian packages the tests need (Chromium for the browser tests); installed when missing and root.
+## Debian packages the tests need (Chromium for the browser tests, poppler-utils for the PDF text); installed when missing and root.
 system-deps:
 	@if ! command -v chromium >/dev/null 2>&1; then \
 	  if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
 	    echo "Installing Debian's chromium for the browser tests..."; \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else echo "chromium is not installed and this is not root: the browser tests will skip (CI must have it)."; fi; \
+	fi
+	@if ! command -v pdftotext >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "Installing Debian's poppler-utils (pdftotext) for the PDF pack tests..."; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils >/dev/null; \
+	  else echo "pdftotext is not installed and this is not root: the PDF text tests will skip (CI must have it)."; fi; \
 	fi
 	@if ! command -v msgfmt >/dev/null 2>&1 && [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext >/dev/null; fi
@@ -85,7 +91,8 @@ messages: install
 	$(PY) manage.py compilemessages --ignore=.venv
 
 bench: install
-	@for script in bench/*.py; do echo "== $$script"; $(PY) $$script; done
+	@shopt -s nullglob; scripts=(bench/*.py); [ $${#scripts[@]} -gt 0 ] || echo "No benchmark scripts yet (see bench/README.md)."; \
+	for script in "$${scripts[@]}"; do echo "== $$script"; $(PY) $$script || exit 1; done
 
 clean:
 	rm -rf $(VENV) var staticfiles .pytest_cache .ruff_cache

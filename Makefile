@@ -87,7 +87,7 @@ system-deps:
 
 ## Regenerate the az and ru catalogues after changing strings, then translate and `make messages` again.
 messages: install
-	$(PY) manage.py makemessages -l az -l ru --no-obsolete --ignore=.venv --ignore=staticfiles --ignore=media --ignore=var
+	$(PY) manage.py makemessages -l az -l ru --no-obsolete --ignore=.venv --ignore=staticfiles --ignore=media --ignore=var --ignore=tests
 	$(PY) manage.py compilemessages --ignore=.venv
 
 bench: install

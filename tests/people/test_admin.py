@@ -6,6 +6,9 @@ from django.utils import timezone
 from people.models import Country, Organisation, OutboundEmail, ParticipantLevel, StakeholderCategory, User
 from tests.factories.people import OrganisationFactory
 
+# the role fixtures are reached through request.getfixturevalue, which pytest-django cannot see
+pytestmark = pytest.mark.django_db
+
 
 def _as(client, user):
     client.force_login(user)

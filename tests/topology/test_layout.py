@@ -144,3 +144,13 @@ def test_launch_rejects_an_env_file_line_that_is_not_key_value(tmp_path):
 
     assert completed.returncode != 0
     assert "rtcm.env:2 is not a KEY=value line" in completed.stderr
+
+
+def test_no_folder_on_a_script_path_is_named_platform():
+    """`python tests/services.py` puts tests/ on sys.path, so no package there may be called platform."""
+    tests_dir = Path(__file__).resolve().parent.parent
+    assert not (tests_dir / "platform").exists()
+    completed = subprocess.run(
+        [sys.executable, "-c", "import platform; print(platform.__file__)"], cwd=tests_dir, capture_output=True, text=True, check=True
+    )
+    assert str(tests_dir) not in completed.stdout

@@ -136,3 +136,40 @@ def new_page(request: pytest.FixtureRequest, browser: Browser, demo_site: str) -
     for ctx, extra_page in opened:
         _screenshot_on_failure(request, extra_page)
         ctx.close()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _test_thread_keeps_its_database_connection(request: pytest.FixtureRequest) -> None:
+    """Keep the test thread on one database connection once the browser runs.
+
+    Playwright's sync API runs an event loop in the test thread; from then on asgiref gives the
+    thread a different Django connection (connections are per async context). Serialized rollback
+    only works on the connection the test database was created on, so a test database set up
+    before the browser started (a run that mixes other tests with these) would be flushed and
+    never restored. Handing the earlier connections back to the thread avoids that.
+    """
+    from django.db import connections
+
+    before = {alias: connections[alias] for alias in connections}
+    request.getfixturevalue("browser")
+    for alias, connection in before.items():
+        connections[alias] = connection
+
+
+@pytest.fixture
+def curriculum_site(demo_site: str) -> str:
+    """The demo site with the 2021 draft curriculum published in az/ru/en and its authoring rules; its base URL.
+
+    Loading the curriculum takes seconds and the live server needs committed data (the database is
+    flushed after each test), so only a few tests should ask for it.
+    """
+    from django.db import connections
+
+    from curriculum import demo as curriculum_demo
+    from curriculum import services as curriculum_services
+
+    # without serialized rollback the flush after this test would leave the next one without migrations' data
+    assert hasattr(connections["default"], "_test_serialized_contents"), "serialized rollback is not in effect"
+    curriculum_demo.load()
+    curriculum_services.authoring_permissions_sync()
+    return demo_site

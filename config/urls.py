@@ -33,6 +33,7 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
     path("learning/", curriculum_views.my_learning, name="my_learning"),
     path("modules/<int:page_id>/pdf/", curriculum_views.module_pdf, name="module_pdf"),
+    path("experts/", include("experts.urls")),
     # The home page by name: LOGIN_REDIRECT_URL = "home" lands on it in the current language.
     path("", wagtail_views.serve, {"path": ""}, name="home"),
     path("_util/login/", to_account_login),

@@ -1,1 +1,186 @@
-"""Models of the experts app (filled by its own issue)."""
+"""The expert roster: profiles, their chapters, languages, availability, and the log of status decisions."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import FileExtensionValidator, MaxLengthValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from curriculum.models import ThematicChapter
+from experts.validators import validate_cv_file
+from people.models import Country, Language, StakeholderCategory
+
+BIO_MAX_LENGTH = 1500
+CV_EXTENSIONS = ("pdf", "docx")
+
+
+class ExpertStatus(models.TextChoices):
+    """Where an expert stands in the roster."""
+
+    APPLIED = "applied", _("Applied")
+    VETTED = "vetted", _("Vetted")
+    PAUSED = "paused", _("Paused")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class ExpertProfile(models.Model):
+    """An expert of the roster; name, gender and e-mail live on the linked user account."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="expert_profile")
+    country_of_residence = models.ForeignKey(
+        Country,
+        verbose_name=_("country of residence"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="resident_experts",
+        help_text=_("Empty when the expert lives outside the RTCM countries."),
+    )
+    nationality = models.CharField(_("nationality"), max_length=100)
+    organisation_name = models.CharField(_("organisation"), max_length=255, blank=True)
+    organisation_type = models.ForeignKey(
+        StakeholderCategory, verbose_name=_("organisation type"), on_delete=models.PROTECT, null=True, blank=True, related_name="experts"
+    )
+    chapters = models.ManyToManyField(ThematicChapter, through="ExpertChapter", verbose_name=_("thematic chapters"), related_name="experts")
+    languages = models.ManyToManyField(Language, through="ExpertLanguage", verbose_name=_("working languages"), related_name="experts")
+    field_countries = models.ManyToManyField(
+        Country, verbose_name=_("countries of field experience"), blank=True, related_name="field_experts"
+    )
+    migrant_or_diaspora_background = models.BooleanField(
+        _("migrant or diaspora background"), null=True, blank=True, help_text=_("Self-declared and optional; empty means not said.")
+    )
+    tot_experience = models.BooleanField(_("training-of-trainers experience"), default=False)
+    short_bio = models.TextField(_("short bio"), max_length=BIO_MAX_LENGTH, validators=[MaxLengthValidator(BIO_MAX_LENGTH)], blank=True)
+    cv = models.FileField(
+        _("CV"),
+        upload_to="experts/cv/%Y/",
+        blank=True,
+        validators=[FileExtensionValidator(CV_EXTENSIONS), validate_cv_file],
+    )
+    consent_to_be_listed = models.BooleanField(_("consents to be listed"), default=False)
+    consent_given_at = models.DateTimeField(_("consent given at"), null=True, blank=True)
+    public_bio = models.BooleanField(_("bio may be public"), default=False)
+    public_chapters = models.BooleanField(_("chapters may be public"), default=False)
+    public_languages = models.BooleanField(_("languages may be public"), default=False)
+    public_country = models.BooleanField(_("country may be public"), default=False)
+    status = models.CharField(_("status"), max_length=12, choices=ExpertStatus.choices, default=ExpertStatus.APPLIED, db_index=True)
+    applied_at = models.DateTimeField(_("applied at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["user__last_name", "user__first_name"]
+        verbose_name = _("expert")
+        verbose_name_plural = _("experts")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(status__in=ExpertStatus.values), name="expertprofile_status_known"),
+            models.CheckConstraint(
+                condition=models.Q(consent_to_be_listed=False) | models.Q(consent_given_at__isnull=False),
+                name="expertprofile_consent_has_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+    @property
+    def is_publicly_listed(self) -> bool:
+        """Whether the public profile may be shown at all."""
+        return self.status == ExpertStatus.VETTED and self.consent_to_be_listed
+
+
+class ChapterDepth(models.TextChoices):
+    """How deep an expert's knowledge of a chapter goes."""
+
+    LEAD = "lead", _("Lead expert")
+    PRACTITIONER = "practitioner", _("Practitioner")
+
+
+class ExpertChapter(models.Model):
+    """A thematic chapter an expert covers, with the depth of expertise."""
+
+    expert = models.ForeignKey(ExpertProfile, verbose_name=_("expert"), on_delete=models.CASCADE, related_name="chapter_links")
+    chapter = models.ForeignKey(ThematicChapter, verbose_name=_("thematic chapter"), on_delete=models.PROTECT, related_name="expert_links")
+    depth = models.CharField(_("depth"), max_length=12, choices=ChapterDepth.choices)
+
+    class Meta:
+        ordering = ["chapter__number"]
+        verbose_name = _("chapter of expertise")
+        verbose_name_plural = _("chapters of expertise")
+        constraints = [
+            models.UniqueConstraint(fields=["expert", "chapter"], name="expertchapter_unique_per_expert"),
+            models.CheckConstraint(condition=models.Q(depth__in=ChapterDepth.values), name="expertchapter_depth_known"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.chapter} ({self.get_depth_display()})"
+
+
+class LanguageLevel(models.TextChoices):
+    """How well an expert works in a language."""
+
+    NATIVE = "native", _("Native")
+    FLUENT = "fluent", _("Fluent")
+    WORKING = "working", _("Working")
+    BASIC = "basic", _("Basic")
+
+
+class ExpertLanguage(models.Model):
+    """A language an expert works in, with the level."""
+
+    expert = models.ForeignKey(ExpertProfile, verbose_name=_("expert"), on_delete=models.CASCADE, related_name="language_links")
+    language = models.ForeignKey(Language, verbose_name=_("language"), on_delete=models.PROTECT, related_name="expert_links")
+    level = models.CharField(_("level"), max_length=8, choices=LanguageLevel.choices)
+
+    class Meta:
+        ordering = ["language__sort_order"]
+        verbose_name = _("working language")
+        verbose_name_plural = _("working languages")
+        constraints = [
+            models.UniqueConstraint(fields=["expert", "language"], name="expertlanguage_unique_per_expert"),
+            models.CheckConstraint(condition=models.Q(level__in=LanguageLevel.values), name="expertlanguage_level_known"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.language} ({self.get_level_display()})"
+
+
+class AvailabilityWindow(models.Model):
+    """A period in which an expert is available to teach."""
+
+    expert = models.ForeignKey(ExpertProfile, verbose_name=_("expert"), on_delete=models.CASCADE, related_name="availability")
+    start = models.DateField(_("from"))
+    end = models.DateField(_("until"))
+
+    class Meta:
+        ordering = ["start"]
+        verbose_name = _("availability window")
+        verbose_name_plural = _("availability windows")
+        constraints = [models.CheckConstraint(condition=models.Q(end__gte=models.F("start")), name="availabilitywindow_end_after_start")]
+
+    def __str__(self) -> str:
+        return f"{self.start} – {self.end}"
+
+
+class StatusChange(models.Model):
+    """One decision on an expert's status: who took it, when, from what to what, and why."""
+
+    expert = models.ForeignKey(ExpertProfile, verbose_name=_("expert"), on_delete=models.CASCADE, related_name="status_changes")
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("changed by"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    changed_at = models.DateTimeField(_("changed at"), auto_now_add=True)
+    from_status = models.CharField(_("from"), max_length=12, choices=ExpertStatus.choices)
+    to_status = models.CharField(_("to"), max_length=12, choices=ExpertStatus.choices)
+    reason = models.TextField(_("reason"))
+
+    class Meta:
+        ordering = ["-changed_at", "-pk"]
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
+        constraints = [
+            models.CheckConstraint(condition=~models.Q(reason=""), name="statuschange_reason_required"),
+            models.CheckConstraint(condition=~models.Q(from_status=models.F("to_status")), name="statuschange_changes_status"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.expert}: {self.from_status} → {self.to_status}"

@@ -60,6 +60,8 @@ COORDINATOR = Role(
         "wagtaildocs.delete_document",
         "wagtailimages.delete_image",
         "wagtail_localize.submit_translation",
+        "experts.view_expertprofile",
+        "experts.change_expertprofile",
     ),
 )
 ADMINISTRATOR = Role("administrator", "Administrators", _("Administrator"), (), all_permissions=True)

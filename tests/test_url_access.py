@@ -93,8 +93,16 @@ def _public_document_id() -> int:
     return document.pk
 
 
+def _expert_id(status: str) -> int:
+    from tests.factories.experts import ExpertProfileFactory
+
+    return ExpertProfileFactory(status=status, user__email=f"{status}.expert@example.org").pk
+
+
 SAMPLE_VALUES: dict[str, Callable[[], object]] = {
     "document_id": _public_document_id,
+    "vetted_expert_id": lambda: _expert_id("vetted"),
+    "applied_expert_id": lambda: _expert_id("applied"),
 }
 
 BAD_KEY = "not-a-valid-key"
@@ -129,6 +137,18 @@ URL_TABLE: dict[str, tuple[Sample, ...]] = {
     # Learning (curriculum app)
     "<lang>/learning/": (Sample("/en/learning/", signed_out_vs_in(LOGIN_EN, OK)),),
     "<lang>/modules/<int:page_id>/pdf/": (Sample("/en/modules/999999/pdf/", everyone(NOT_FOUND)),),
+    # Expert roster (experts app): applying is public; profiles only for vetted, listed experts
+    "<lang>/experts/apply/": (
+        Sample("/en/experts/apply/", everyone(OK)),
+        # an empty application is shown again with its errors
+        Sample("/en/experts/apply/", everyone(OK), method="post"),
+    ),
+    "<lang>/experts/apply/thanks/": (Sample("/en/experts/apply/thanks/", everyone(OK)),),
+    "<lang>/experts/<int:expert_id>/": (
+        Sample("/en/experts/{vetted_expert_id}/", everyone(OK)),
+        Sample("/en/experts/{applied_expert_id}/", everyone(NOT_FOUND)),
+        Sample("/en/experts/999999/", everyone(NOT_FOUND)),
+    ),
     # Accounts (django-allauth)
     "<lang>/accounts/login/": (Sample("/en/accounts/login/", signed_out_vs_in(OK, HOME_EN)),),
     "<lang>/accounts/logout/": (
@@ -175,6 +195,11 @@ PREFIX_RULES: dict[str, tuple[Sample, ...]] = {
         Sample("/admin/users/", by_role(**_SIGNED_OUT_OF_ADMIN, trainer=ADMIN_HOME, coordinator=OK, administrator=OK)),
         Sample("/admin/users/new/", by_role(**_SIGNED_OUT_OF_ADMIN, trainer=ADMIN_HOME, coordinator=ADMIN_HOME, administrator=OK)),
         Sample("/admin/groups/", by_role(**_SIGNED_OUT_OF_ADMIN, trainer=ADMIN_HOME, coordinator=ADMIN_HOME, administrator=OK)),
+        Sample("/admin/roster/", by_role(**_SIGNED_OUT_OF_ADMIN, trainer=ADMIN_HOME, coordinator=OK, administrator=OK)),
+        Sample(
+            "/admin/roster/status/{applied_expert_id}/",
+            by_role(**_SIGNED_OUT_OF_ADMIN, trainer=ADMIN_HOME, coordinator=OK, administrator=OK),
+        ),
         Sample("/admin/documents/", by_role(**_SIGNED_OUT_OF_ADMIN, trainer=OK, coordinator=OK, administrator=OK)),
     ),
     # Wagtail's document serving: documents in public collections are public.

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand
 
 from curriculum import demo as curriculum_demo
 from curriculum import services as curriculum_services
+from experts import demo as experts_demo
 from home import demo as home_demo
 from people import demo as people_demo
 from people import services
@@ -24,4 +25,5 @@ class Command(BaseCommand):
         trainer = User.objects.filter(email=people_demo.DEMO_TRAINER_EMAIL).first()
         if trainer is not None:
             curriculum_services.trainer_assign_part(user=trainer, part_number=1)
+        counts.update(experts_demo.load())
         self.stdout.write(self.style.SUCCESS("Demo data loaded: " + ", ".join(f"{k} {v}" for k, v in counts.items())))

@@ -15,6 +15,7 @@ from wagtail.models import Locale
 from curriculum import selectors, services
 from curriculum.forms import CatalogueFilterForm
 from curriculum.models import CurriculumIndexPage, LessonPage, ModulePage
+from experts import selectors as expert_selectors
 
 PAGE_SIZE = 12
 
@@ -57,6 +58,7 @@ def module_detail(request: HttpRequest, page: ModulePage) -> HttpResponse:
             "lessons": selectors.lesson_entries(module=page, user=request.user),
             "can_take": selectors.can_take_module(user=request.user, module=page),
             "materials": list(page.materials.select_related("document", "language")),
+            "trainers": [expert for expert in expert_selectors.module_trainers(page) if expert.is_publicly_listed],
         }
     )
     return TemplateResponse(request, "curriculum/module_page.html", context)

@@ -1,16 +1,30 @@
-"""Coordinators' status decision on an expert, in the Wagtail admin."""
+"""Coordinators' pages of the roster in the Wagtail admin: status decisions, matching and invitations, import and export."""
 
 from __future__ import annotations
 
+import os
+import uuid
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from wagtail.models import Locale
 
-from experts import selectors, services
-from experts.forms import ExpertStatusForm
+from experts import selectors, services, spreadsheets
+from experts.filters import ExpertFilterSet
+from experts.forms import ExpertStatusForm, InviteForm, MatchForm, RosterImportForm
+from experts.matching import Match, rank_experts
+from experts.models import Invitation
+
+MATCH_LIMIT = 20
+IMPORT_SESSION_KEY = "expert_roster_import"
 
 
 def expert_status(request: HttpRequest, pk: int) -> HttpResponse:
@@ -38,3 +52,138 @@ def expert_status(request: HttpRequest, pk: int) -> HttpResponse:
         "experts/admin/status.html",
         {"expert": expert, "form": form, "changes": expert.status_changes.select_related("changed_by")},
     )
+
+
+def _require_roster_manager(request: HttpRequest) -> None:
+    if not request.user.has_perm("experts.change_expertprofile"):
+        raise PermissionDenied
+
+
+def _admin_locale() -> Locale:
+    return Locale.get_default()
+
+
+def expert_match(request: HttpRequest) -> HttpResponse:
+    """Rank vetted experts for a module, with the reasons for each score, and invite from the ranking."""
+    _require_roster_manager(request)
+    form = MatchForm(request.GET or None, locale=_admin_locale())
+    matches: list[Match] = []
+    invitations: list[Invitation] = []
+    if form.is_bound and form.is_valid():
+        matches = rank_experts(form.match_request(), limit=MATCH_LIMIT)
+        invitations = list(selectors.module_invitations(form.cleaned_data["module"]))
+    return TemplateResponse(
+        request,
+        "experts/admin/match.html",
+        {
+            "form": form,
+            "matches": matches,
+            "invitations": invitations,
+            "invite_form": InviteForm(),
+            "limit": MATCH_LIMIT,
+            "query": request.GET.urlencode(),
+        },
+    )
+
+
+def expert_invite(request: HttpRequest) -> HttpResponse:
+    """Invite the experts ticked in a ranking; each is told by e-mail."""
+    _require_roster_manager(request)
+    if request.method != "POST":
+        return redirect("expert_roster:match")
+    criteria = MatchForm(request.POST, locale=_admin_locale())
+    form = InviteForm(request.POST)
+    if not criteria.is_valid():
+        messages.error(request, _("The ranking's criteria are no longer valid: rank the experts again."))
+        return redirect("expert_roster:match")
+    back = reverse("expert_roster:match") + "?" + request.POST.get("query", "")
+    if not form.is_valid():
+        for error in form.errors.get("experts", []):
+            messages.error(request, error)
+        return redirect(back)
+    outcome = services.expert_invite(
+        module=criteria.cleaned_data["module"],
+        experts=list(form.cleaned_data["experts"].select_related("user")),
+        invited_by=request.user,
+        message=form.cleaned_data["message"],
+        match_request=criteria.match_request(),
+    )
+    if outcome.invited:
+        messages.success(
+            request,
+            ngettext(
+                "%(n)d expert invited; they have been told by e-mail.",
+                "%(n)d experts invited; they have been told by e-mail.",
+                len(outcome.invited),
+            )
+            % {"n": len(outcome.invited)},
+        )
+    for expert, reason in outcome.skipped:
+        messages.warning(request, _("%(expert)s was not invited: %(reason)s.") % {"expert": expert, "reason": reason})
+    return redirect(back)
+
+
+def roster_import(request: HttpRequest) -> HttpResponse:
+    """Import a roster spreadsheet: a dry run reports every invalid row; nothing is written until the coordinator confirms."""
+    _require_roster_manager(request)
+    if request.method == "POST" and "confirm" in request.POST:
+        return _roster_import_confirm(request)
+    form = RosterImportForm(request.POST or None, request.FILES or None)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        content = upload.read()
+        report = spreadsheets.roster_import_parse(file=content, filename=upload.name)
+        if report.can_import:
+            name = default_storage.save(f"roster-imports/{uuid.uuid4().hex}-{os.path.basename(upload.name)}", ContentFile(content))
+            request.session[IMPORT_SESSION_KEY] = {"path": name, "filename": upload.name}
+    return TemplateResponse(request, "experts/admin/import.html", _import_context(form, report))
+
+
+def _import_context(form: RosterImportForm, report: spreadsheets.ImportReport | None) -> dict[str, object]:
+    counts = {action.value: report.count(action) for action in spreadsheets.RowAction} if report else {}
+    return {"form": form, "report": report, "report_counts": counts, "columns": [column.key for column in spreadsheets.COLUMNS]}
+
+
+def _roster_import_confirm(request: HttpRequest) -> HttpResponse:
+    pending = request.session.get(IMPORT_SESSION_KEY)
+    if not pending or not default_storage.exists(pending["path"]):
+        messages.error(request, _("The checked file is no longer here: upload it again."))
+        return redirect("expert_roster:import")
+    with default_storage.open(pending["path"], "rb") as stored:
+        content = stored.read()
+    # checked again: the roster may have changed since the dry run
+    report = spreadsheets.roster_import_parse(file=content, filename=pending["filename"])
+    only_valid = request.POST.get("only_valid_rows") == "yes"
+    if not report.can_import or (report.invalid_rows and not only_valid):
+        messages.error(request, _("The file still has invalid rows: correct them, or confirm importing only the valid rows."))
+        return TemplateResponse(request, "experts/admin/import.html", _import_context(RosterImportForm(), report), status=400)
+    result = spreadsheets.roster_import_apply(report=report, imported_by=request.user, only_valid_rows=only_valid)
+    default_storage.delete(pending["path"])
+    del request.session[IMPORT_SESSION_KEY]
+    messages.success(
+        request,
+        _("Import finished: %(created)d experts created, %(updated)d updated, %(unchanged)d unchanged, %(skipped)d invalid rows left out.")
+        % {"created": result.created, "updated": result.updated, "unchanged": result.unchanged, "skipped": result.skipped_invalid},
+    )
+    return redirect("expert_roster:index")
+
+
+def roster_export(request: HttpRequest) -> HttpResponse:
+    """The roster (filtered as the listing is) as XLSX or CSV, with only what experts consented to share."""
+    if not request.user.has_perm("experts.view_expertprofile"):
+        raise PermissionDenied
+    file_format = request.GET.get("format", "xlsx")
+    if file_format not in {"xlsx", "csv"}:
+        file_format = "xlsx"
+    filters = ExpertFilterSet(request.GET, queryset=selectors.roster())
+    queryset = filters.qs if filters.is_valid() else selectors.roster()
+    if request.GET.get("q"):
+        queryset = selectors.roster_text_search(queryset, request.GET["q"])
+    content = spreadsheets.roster_export(queryset=queryset, file_format=file_format)
+    content_type = (
+        "text/csv; charset=utf-8" if file_format == "csv" else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="rtcm-expert-roster.{file_format}"'
+    return response

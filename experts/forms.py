@@ -7,9 +7,11 @@ from typing import Any
 from django import forms
 from django.core.validators import FileExtensionValidator
 from django.utils.translation import gettext_lazy as _
+from wagtail.models import Locale
 
-from curriculum.models import ThematicChapter
-from experts.models import BIO_MAX_LENGTH, CV_EXTENSIONS, ChapterDepth, ExpertStatus, LanguageLevel
+from curriculum.models import ModulePage, ThematicChapter
+from experts.matching import MatchRequest, candidates, request_for_module
+from experts.models import BIO_MAX_LENGTH, CV_EXTENSIONS, ChapterDepth, ExpertProfile, ExpertStatus, LanguageLevel
 from experts.services import PublicConsent
 from experts.validators import validate_cv_file
 from people.models import Country, Language, StakeholderCategory, User
@@ -159,3 +161,122 @@ class ExpertStatusForm(forms.Form):
         help_text=_("Sent to the expert in the e-mail that tells them the decision."),
         error_messages={"required": _("Give a reason for this decision.")},
     )
+
+
+class ModuleChoiceField(forms.ModelChoiceField):
+    """A module shown by code and title."""
+
+    def label_from_instance(self, obj: ModulePage) -> str:
+        return f"{obj.code} — {obj.title}" if obj.code else obj.title
+
+
+class MatchForm(forms.Form):
+    """What a coordinator ranks experts for: a module, and what is known of its delivery."""
+
+    module = ModuleChoiceField(
+        label=_("Module"), queryset=ModulePage.objects.none(), error_messages={"invalid_choice": _("Choose a module from the list.")}
+    )
+    language = forms.ModelChoiceField(
+        label=_("Language of delivery"), queryset=Language.objects.all(), required=False, empty_label=_("Any language")
+    )
+    countries = forms.ModelMultipleChoiceField(
+        label=_("Participants' countries"), queryset=Country.objects.all(), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    start = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    participant_organisations = forms.CharField(
+        label=_("Participants' organisations"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("One per line; experts from the same organisations are marked as a conflict of interest."),
+    )
+
+    def __init__(self, *args: Any, locale: Locale, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["module"].queryset = ModulePage.objects.filter(locale=locale).order_by("code", "title")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        start, end = data.get("start"), data.get("end")
+        if start and end and end < start:
+            self.add_error("end", _("The end cannot be before the start."))
+        return data
+
+    def match_request(self) -> MatchRequest:
+        """The ranking request these criteria describe."""
+        data = self.cleaned_data
+        organisations = [line.strip() for line in (data.get("participant_organisations") or "").splitlines() if line.strip()]
+        return request_for_module(
+            data["module"],
+            language=data.get("language"),
+            countries=list(data.get("countries") or []),
+            start=data.get("start"),
+            end=data.get("end"),
+            participant_organisations=organisations,
+        )
+
+
+class InviteForm(forms.Form):
+    """The experts a coordinator invites from a ranking, and the message they will read."""
+
+    experts = forms.ModelMultipleChoiceField(
+        label=_("Experts"),
+        queryset=ExpertProfile.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Tick at least one expert to invite.")},
+    )
+    message = forms.CharField(
+        label=_("Message to the experts"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Added to the invitation e-mail."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["experts"].queryset = candidates()
+
+
+class InvitationAnswerForm(forms.Form):
+    """The invited expert's answer."""
+
+    answer = forms.ChoiceField(choices=[("accept", _("Accept")), ("decline", _("Decline"))])
+
+
+class RosterImportForm(forms.Form):
+    """A roster spreadsheet to check (dry run) before anything is written."""
+
+    file = forms.FileField(
+        label=_("Spreadsheet"),
+        help_text=_("XLSX or CSV, at most 5 MB, in the layout of the roster export."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
+    )
+
+
+class ProfileEditForm(forms.Form):
+    """What an expert keeps current themselves: bio, availability and what the public profile shows."""
+
+    short_bio = forms.CharField(
+        label=_("Short bio"),
+        max_length=BIO_MAX_LENGTH,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("Plain text, at most 1,500 characters."),
+    )
+    available_from = forms.DateField(label=_("Available from"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    available_until = forms.DateField(label=_("Available until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    public_bio = forms.BooleanField(label=_("My bio"), required=False)
+    public_chapters = forms.BooleanField(label=_("My thematic chapters"), required=False)
+    public_languages = forms.BooleanField(label=_("My working languages"), required=False)
+    public_country = forms.BooleanField(label=_("My country of residence"), required=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        start, end = data.get("available_from"), data.get("available_until")
+        if bool(start) != bool(end):
+            self.add_error("available_until", _("Give both dates of your availability, or neither."))
+        elif start and end and end < start:
+            self.add_error("available_until", _("The end of your availability cannot be before its start."))
+        return data

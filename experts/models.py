@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from anyascii import anyascii
 from django.conf import settings
 from django.core.validators import FileExtensionValidator, MaxLengthValidator
 from django.db import models
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from curriculum.models import ThematicChapter
@@ -12,6 +16,20 @@ from experts.validators import validate_cv_file
 from people.models import Country, Language, StakeholderCategory
 
 BIO_MAX_LENGTH = 1500
+
+
+def fold_for_search(text: str) -> str:
+    """Lower-case ASCII of `text` ("Aygün Məmmədova" gives "aygun memmedova"), for substring search."""
+    return " ".join(anyascii(text or "").lower().split())
+
+
+def searchable_text(text: str) -> str:
+    """`text` folded, with words that have "ə" also spelt with "a", as passports write it (Məmmədova, Mammadova)."""
+    words = (text or "").split()
+    passport_spellings = [word.replace("ə", "a").replace("Ə", "A") for word in words if "ə" in word.lower()]
+    return fold_for_search(" ".join(words + passport_spellings))
+
+
 CV_EXTENSIONS = ("pdf", "docx")
 
 
@@ -66,6 +84,20 @@ class ExpertProfile(models.Model):
     public_country = models.BooleanField(_("country may be public"), default=False)
     status = models.CharField(_("status"), max_length=12, choices=ExpertStatus.choices, default=ExpertStatus.APPLIED, db_index=True)
     applied_at = models.DateTimeField(_("applied at"), auto_now_add=True)
+    organisation_key = models.CharField(
+        _("organisation, folded"),
+        max_length=255,
+        blank=True,
+        editable=False,
+        db_index=True,
+        help_text=_("For conflict-of-interest checks."),
+    )
+    search_text = models.TextField(
+        _("search text"), blank=True, editable=False, help_text=_("Names, organisation and bio, folded for search.")
+    )
+    anonymised_at = models.DateTimeField(
+        _("personal data deleted at"), null=True, blank=True, editable=False, help_text=_("Set when the expert deleted their profile.")
+    )
 
     class Meta:
         ordering = ["user__last_name", "user__first_name"]
@@ -80,7 +112,19 @@ class ExpertProfile(models.Model):
         ]
 
     def __str__(self) -> str:
-        return str(self.user)
+        if self.anonymised_at is not None:
+            return gettext("Deleted expert #%(id)s") % {"id": self.pk}
+        return self.user.get_full_name() or str(self.user)
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.search_text = searchable_text(
+            " ".join((self.user.first_name, self.user.last_name, self.user.email, self.organisation_name, self.nationality, self.short_bio))
+        )
+        self.organisation_key = fold_for_search(self.organisation_name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "search_text", "organisation_key"}
+        super().save(*args, **kwargs)
 
     @property
     def is_publicly_listed(self) -> bool:
@@ -122,6 +166,12 @@ class LanguageLevel(models.TextChoices):
     FLUENT = "fluent", _("Fluent")
     WORKING = "working", _("Working")
     BASIC = "basic", _("Basic")
+
+    @classmethod
+    def at_least(cls, level: str) -> list[str]:
+        """The levels as good as `level` or better."""
+        order = [cls.BASIC, cls.WORKING, cls.FLUENT, cls.NATIVE]
+        return [str(value) for value in order[order.index(cls(level)) :]]
 
 
 class ExpertLanguage(models.Model):
@@ -184,3 +234,47 @@ class StatusChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.expert}: {self.from_status} → {self.to_status}"
+
+
+class InvitationStatus(models.TextChoices):
+    """Where an invitation to teach stands."""
+
+    PENDING = "pending", _("Waiting for an answer")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", pgettext_lazy("invitation", "Declined")
+    CANCELLED = "cancelled", pgettext_lazy("invitation", "Cancelled")
+
+
+class Invitation(models.Model):
+    """A coordinator's invitation to an expert to teach a module; accepted invitations make the module's trainers."""
+
+    expert = models.ForeignKey(ExpertProfile, verbose_name=_("expert"), on_delete=models.CASCADE, related_name="invitations")
+    module = models.ForeignKey(
+        "curriculum.ModulePage", verbose_name=_("module"), on_delete=models.CASCADE, related_name="expert_invitations"
+    )
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("invited by"), on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    status = models.CharField(_("status"), max_length=10, choices=InvitationStatus.choices, default=InvitationStatus.PENDING)
+    message = models.TextField(_("message"), blank=True)
+    score = models.FloatField(_("match score"), null=True, blank=True)
+    reasons = models.JSONField(_("why this expert"), default=list, blank=True)
+    created_at = models.DateTimeField(_("invited at"), auto_now_add=True)
+    responded_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("invitation to teach")
+        verbose_name_plural = _("invitations to teach")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(status__in=InvitationStatus.values), name="invitation_status_known"),
+            # one open or accepted invitation per expert and module; declined ones may be renewed
+            models.UniqueConstraint(
+                fields=["expert", "module"],
+                condition=models.Q(status__in=["pending", "accepted"]),
+                name="invitation_one_open_per_expert_module",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.expert} → {self.module_id} ({self.status})"

@@ -4,28 +4,36 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 
-from curriculum.models import ThematicChapter
+from curriculum.models import ModulePage, ThematicChapter
 from experts.models import (
     AvailabilityWindow,
     ExpertChapter,
     ExpertLanguage,
     ExpertProfile,
     ExpertStatus,
+    Invitation,
+    InvitationStatus,
     StatusChange,
 )
 from people.models import Country, Language, StakeholderCategory, User
+from people.roles import EXPERT
 from people.services import outbound_email_queue, user_add_role
+
+if TYPE_CHECKING:
+    from experts.matching import MatchRequest
 
 
 @dataclass(frozen=True)
@@ -154,3 +162,214 @@ def expert_set_status(*, expert: ExpertProfile, status: str, reason: str, change
             expert=locked, template="experts/email/status_changed.txt", subject=subject, context={"change": change, "reason": reason}
         )
     return change
+
+
+def _absolute(path: str) -> str:
+    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
+
+
+def _invitation_url(invitation: Invitation, language: str) -> str:
+    with translation.override(language):
+        return _absolute(reverse("experts:invitation", args=[invitation.pk]))
+
+
+@dataclass(frozen=True)
+class InviteOutcome:
+    """What inviting a group of experts did: who was invited and who was left out, and why."""
+
+    invited: list[Invitation]
+    skipped: list[tuple[ExpertProfile, str]]
+
+
+def expert_invite(
+    *,
+    module: ModulePage,
+    experts: list[ExpertProfile],
+    invited_by: User,
+    message: str = "",
+    match_request: MatchRequest | None = None,
+) -> InviteOutcome:
+    """Invite vetted experts to teach a module, each once; every invited expert is told by e-mail in their language.
+
+    With the ranking's request, each invitation keeps the expert's score and its reasons, written in the expert's language.
+    """
+    from experts.matching import candidates, rank_experts
+
+    invited: list[Invitation] = []
+    skipped: list[tuple[ExpertProfile, str]] = []
+    message = strip_tags(message or "").strip()
+    with transaction.atomic():
+        for expert in experts:
+            if expert.status != ExpertStatus.VETTED or expert.anonymised_at is not None:
+                skipped.append((expert, _("only vetted experts can be invited")))
+                continue
+            language = expert.user.preferred_language or settings.LANGUAGE_CODE
+            match = None
+            if match_request is not None:
+                with translation.override(language):
+                    match = next(iter(rank_experts(match_request, limit=1, queryset=candidates().filter(pk=expert.pk))), None)
+            try:
+                with transaction.atomic():
+                    invitation = Invitation.objects.create(
+                        expert=expert,
+                        module=module,
+                        invited_by=invited_by,
+                        message=message,
+                        score=match.score if match else None,
+                        reasons=[reason.text for reason in match.reasons] if match else [],
+                    )
+            except IntegrityError:
+                skipped.append((expert, _("already invited to this module")))
+                continue
+            invited.append(invitation)
+            with translation.override(language):
+                subject = _("RTCM invites you to teach “%(module)s”") % {"module": module.title}
+            _email_expert(
+                expert=expert,
+                template="experts/email/invited.txt",
+                subject=subject,
+                context={"invitation": invitation, "module": module, "url": _invitation_url(invitation, language)},
+            )
+    return InviteOutcome(invited=invited, skipped=skipped)
+
+
+@transaction.atomic
+def invitation_respond(*, invitation: Invitation, user: User, accept: bool) -> Invitation:
+    """The invited expert accepts or declines; the coordinator who invited is told by e-mail."""
+    locked = Invitation.objects.select_for_update().select_related("expert__user", "module", "invited_by").get(pk=invitation.pk)
+    if locked.expert.user_id != user.pk:
+        raise ValidationError(_("This invitation is not yours."), code="not_yours")
+    if locked.status != InvitationStatus.PENDING:
+        raise ValidationError(_("This invitation has already been answered."), code="answered")
+    locked.status = InvitationStatus.ACCEPTED if accept else InvitationStatus.DECLINED
+    locked.responded_at = timezone.now()
+    locked.save(update_fields=["status", "responded_at"])
+    coordinator = locked.invited_by
+    if coordinator is not None and coordinator.email:
+        language = coordinator.preferred_language or settings.LANGUAGE_CODE
+        with translation.override(language):
+            subject = _("%(expert)s has answered your invitation: %(status)s") % {
+                "expert": locked.expert,
+                "status": locked.get_status_display(),
+            }
+            body = render_to_string(
+                "experts/email/invitation_answered.txt",
+                {"invitation": locked, "url": _absolute(reverse("expert_roster:match") + f"?module={locked.module_id}")},
+            )
+        outbound_email_queue(to=coordinator.email, subject=str(subject), body_text=body, language=language)
+    return locked
+
+
+def expert_data_export(expert: ExpertProfile) -> dict[str, object]:
+    """Everything the roster holds about an expert, as the expert downloads it (JSON-ready)."""
+    user = expert.user
+    return {
+        "account": {
+            "email": user.email,
+            "first_name": user.first_name,
+            "last_name": user.last_name,
+            "gender": user.gender,
+            "preferred_language": user.preferred_language,
+        },
+        "profile": {
+            "status": expert.status,
+            "applied_at": expert.applied_at.isoformat(),
+            "country_of_residence": expert.country_of_residence.iso_code if expert.country_of_residence else None,
+            "nationality": expert.nationality,
+            "organisation": expert.organisation_name,
+            "organisation_type": expert.organisation_type.code if expert.organisation_type else None,
+            "migrant_or_diaspora_background": expert.migrant_or_diaspora_background,
+            "training_of_trainers_experience": expert.tot_experience,
+            "short_bio": expert.short_bio,
+            "cv_file": expert.cv.name.rsplit("/", 1)[-1] if expert.cv else None,
+            "consent_to_be_listed": expert.consent_to_be_listed,
+            "consent_given_at": expert.consent_given_at.isoformat() if expert.consent_given_at else None,
+            "public_parts": {
+                "bio": expert.public_bio,
+                "chapters": expert.public_chapters,
+                "languages": expert.public_languages,
+                "country": expert.public_country,
+            },
+        },
+        "chapters": [{"number": link.chapter.number, "depth": link.depth} for link in expert.chapter_links.all()],
+        "languages": [{"code": link.language.code, "level": link.level} for link in expert.language_links.all()],
+        "field_countries": [country.iso_code for country in expert.field_countries.all()],
+        "availability": [{"from": w.start.isoformat(), "until": w.end.isoformat()} for w in expert.availability.all()],
+        "status_changes": [
+            {"at": c.changed_at.isoformat(), "from": c.from_status, "to": c.to_status, "reason": c.reason}
+            for c in expert.status_changes.all()
+        ],
+        "invitations": [
+            {
+                "module": i.module.title,
+                "status": i.status,
+                "invited_at": i.created_at.isoformat(),
+                "answered_at": i.responded_at.isoformat() if i.responded_at else None,
+            }
+            for i in expert.invitations.select_related("module")
+        ],
+    }
+
+
+@transaction.atomic
+def expert_delete_personal_data(*, expert: ExpertProfile) -> ExpertProfile:
+    """Remove an expert's personal data and close their account, keeping the anonymous history of what they taught."""
+    locked = ExpertProfile.objects.select_for_update().select_related("user").get(pk=expert.pk)
+    if locked.anonymised_at is not None:
+        return locked
+    user = locked.user
+    if locked.cv:
+        locked.cv.delete(save=False)
+    locked.chapter_links.all().delete()
+    locked.language_links.all().delete()
+    locked.availability.all().delete()
+    locked.field_countries.clear()
+    locked.status_changes.all().delete()
+    locked.invitations.filter(status=InvitationStatus.PENDING).update(status=InvitationStatus.CANCELLED)
+    locked.invitations.update(message="", reasons=[])
+    user.groups.remove(*user.groups.filter(name=EXPERT.group_name))
+    if not user.is_staff and not user.groups.exists():
+        # the account served only the roster: it goes too; an account that is also a trainee's or trainer's stays theirs
+        EmailAddress.objects.filter(user=user).delete()
+        user.email = f"deleted-expert-{locked.pk}@invalid.example"
+        user.first_name = user.last_name = ""
+        user.gender = User.Gender.UNDISCLOSED
+        user.country = user.organisation = user.position_level = None
+        user.is_active = False
+        user.set_unusable_password()
+        user.save()
+    locked.country_of_residence = None
+    locked.nationality = locked.organisation_name = locked.short_bio = ""
+    locked.organisation_type = None
+    locked.migrant_or_diaspora_background = None
+    locked.tot_experience = False
+    locked.consent_to_be_listed = False
+    locked.consent_given_at = None
+    locked.public_bio = locked.public_chapters = locked.public_languages = locked.public_country = False
+    locked.status = ExpertStatus.WITHDRAWN
+    locked.anonymised_at = timezone.now()
+    locked.save()
+    return locked
+
+
+@transaction.atomic
+def expert_update_own(
+    *,
+    expert: ExpertProfile,
+    short_bio: str,
+    available_from: datetime.date | None,
+    available_until: datetime.date | None,
+    public_bio: bool,
+    public_chapters: bool,
+    public_languages: bool,
+    public_country: bool,
+) -> ExpertProfile:
+    """The expert's own update of bio, availability and public parts."""
+    expert.short_bio = bio_sanitise(short_bio)
+    expert.public_bio, expert.public_chapters = public_bio, public_chapters
+    expert.public_languages, expert.public_country = public_languages, public_country
+    expert.save()
+    expert.availability.all().delete()
+    if available_from and available_until:
+        AvailabilityWindow.objects.create(expert=expert, start=available_from, end=available_until)
+    return expert

@@ -1,16 +1,20 @@
-"""Public pages of the expert roster: the application form, its thank-you page and public profiles."""
+"""Public pages of the expert roster: applying, public profiles, and an expert's own profile, data and invitations."""
 
 from __future__ import annotations
 
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from experts import selectors, services
-from experts.forms import ExpertApplicationForm
-from experts.models import ExpertProfile
+from experts.forms import ExpertApplicationForm, InvitationAnswerForm, ProfileEditForm
+from experts.models import ExpertProfile, InvitationStatus
 
 
 def apply(request: HttpRequest) -> HttpResponse:
@@ -50,3 +54,100 @@ def public_profile(request: HttpRequest, expert_id: int) -> HttpResponse:
     if expert is None:
         raise Http404
     return TemplateResponse(request, "experts/public_profile.html", {"expert": expert})
+
+
+def _own_profile_or_404(request: HttpRequest) -> ExpertProfile:
+    expert = selectors.own_profile(request.user)
+    if expert is None:
+        raise Http404
+    return expert
+
+
+@login_required
+def my_profile(request: HttpRequest) -> HttpResponse:
+    """An expert's own page: the profile as the roster holds it, invitations to answer, and their data to download or delete."""
+    expert = selectors.own_profile(request.user)
+    if expert is None:
+        return TemplateResponse(request, "experts/me_none.html", {}, status=200)
+    invitations = list(selectors.invitations_for_expert(expert))
+    return TemplateResponse(
+        request,
+        "experts/me.html",
+        {
+            "expert": expert,
+            "pending": [i for i in invitations if i.status == InvitationStatus.PENDING],
+            "answered": [i for i in invitations if i.status != InvitationStatus.PENDING],
+        },
+    )
+
+
+@login_required
+def my_profile_edit(request: HttpRequest) -> HttpResponse:
+    """The expert keeps their bio, availability and public parts current."""
+    expert = _own_profile_or_404(request)
+    window = expert.availability.first()
+    initial = {
+        "short_bio": expert.short_bio,
+        "available_from": window.start if window else None,
+        "available_until": window.end if window else None,
+        "public_bio": expert.public_bio,
+        "public_chapters": expert.public_chapters,
+        "public_languages": expert.public_languages,
+        "public_country": expert.public_country,
+    }
+    form = ProfileEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        services.expert_update_own(expert=expert, **form.cleaned_data)
+        messages.success(request, _("Your profile has been saved."))
+        return redirect("experts:me")
+    return TemplateResponse(request, "experts/me_edit.html", {"form": form, "expert": expert})
+
+
+@login_required
+def my_data(request: HttpRequest) -> HttpResponse:
+    """Everything the roster holds about the expert, as a JSON download."""
+    expert = _own_profile_or_404(request)
+    response = JsonResponse(services.expert_data_export(expert), json_dumps_params={"ensure_ascii": False, "indent": 2})
+    response["Content-Disposition"] = 'attachment; filename="rtcm-expert-profile.json"'
+    return response
+
+
+@login_required
+def my_profile_delete(request: HttpRequest) -> HttpResponse:
+    """Asks, then deletes the expert's personal data (the anonymous history of what they taught stays)."""
+    expert = _own_profile_or_404(request)
+    if request.method == "POST":
+        if request.POST.get("confirm") != "yes":
+            return TemplateResponse(
+                request, "experts/me_delete.html", {"expert": expert, "error": _("Tick the box to confirm the deletion.")}, status=400
+            )
+        services.expert_delete_personal_data(expert=expert)
+        request.user.refresh_from_db()
+        if not request.user.is_active:
+            logout(request)
+        messages.success(request, _("Your expert profile and its personal data have been deleted."))
+        return redirect("home")
+    return TemplateResponse(request, "experts/me_delete.html", {"expert": expert})
+
+
+@login_required
+def invitation(request: HttpRequest, invitation_id: int) -> HttpResponse:
+    """An invitation to teach: the invited expert reads it and accepts or declines; anyone else gets a 404."""
+    found = selectors.invitation_for_user(request.user, invitation_id)
+    if found is None:
+        raise Http404
+    form = InvitationAnswerForm(request.POST or None)
+    if request.method == "POST":
+        if not form.is_valid():
+            return TemplateResponse(request, "experts/invitation.html", {"invitation": found, "form": form}, status=400)
+        try:
+            answered = services.invitation_respond(invitation=found, user=request.user, accept=form.cleaned_data["answer"] == "accept")
+        except ValidationError as error:
+            form.add_error(None, error)
+            return TemplateResponse(request, "experts/invitation.html", {"invitation": found, "form": form}, status=409)
+        if answered.status == InvitationStatus.ACCEPTED:
+            messages.success(request, _("Thank you: you are now among the trainers of this module."))
+        else:
+            messages.info(request, _("You have declined the invitation; the coordinator has been told."))
+        return redirect("experts:me")
+    return TemplateResponse(request, "experts/invitation.html", {"invitation": found, "form": form})

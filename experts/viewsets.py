@@ -4,36 +4,43 @@ from __future__ import annotations
 
 from typing import Any
 
-import django_filters
+from django.db.models import QuerySet
 from django.urls import path, reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic.models import IndexView
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
-from wagtail.admin.widgets import ListingButton
+from wagtail.admin.widgets import HeaderButton, ListingButton
 
-from curriculum.models import ThematicChapter
 from experts import admin_views, selectors
-from experts.models import ExpertProfile, ExpertStatus
-from people.models import Country
-
-
-class ExpertFilterSet(WagtailFilterSet):
-    """Filters of the roster listing: status, country of residence, thematic chapter."""
-
-    status = django_filters.ChoiceFilter(label=_("Status"), choices=ExpertStatus.choices)
-    country_of_residence = django_filters.ModelChoiceFilter(label=_("Country of residence"), queryset=Country.objects.all())
-    chapter = django_filters.ModelChoiceFilter(
-        label=_("Thematic chapter"), queryset=ThematicChapter.objects.all(), field_name="chapter_links__chapter", distinct=True
-    )
-
-    class Meta:
-        model = ExpertProfile
-        fields = ["status", "country_of_residence", "chapter"]
+from experts.filters import ExpertFilterSet
+from experts.models import ChapterDepth, ExpertProfile
 
 
 class ExpertIndexView(IndexView):
     """The roster listing, with a "Change status" button on each row for those who may decide."""
+
+    @cached_property
+    def header_buttons(self) -> list[Any]:
+        buttons = list(super().header_buttons)
+        if self.request.user.has_perm("experts.change_expertprofile"):
+            buttons += [
+                HeaderButton(_("Match experts to a module"), url=reverse("expert_roster:match"), icon_name="search"),
+                HeaderButton(_("Import"), url=reverse("expert_roster:import"), icon_name="upload"),
+            ]
+        export_query = self.request.GET.urlencode()
+        buttons.append(HeaderButton(_("Export"), url=f"{reverse('expert_roster:export')}?{export_query}", icon_name="download"))
+        return buttons
+
+    def get_base_queryset(self) -> QuerySet[ExpertProfile]:
+        return selectors.roster_listing()
+
+    def search_queryset(self, queryset: QuerySet[ExpertProfile]) -> QuerySet[ExpertProfile]:
+        # word by word over names, e-mail, organisation and bio, with or without diacritics
+        if not self.is_searching:
+            return queryset
+        return selectors.roster_text_search(queryset, self.search_query)
 
     def get_list_more_buttons(self, instance: ExpertProfile) -> list[Any]:
         buttons = super().get_list_more_buttons(instance)
@@ -44,6 +51,16 @@ class ExpertIndexView(IndexView):
         return buttons
 
 
+def _chapter_numbers(expert: ExpertProfile) -> str:
+    """Chapter numbers, lead chapters starred, from the prefetched links."""
+    return ", ".join(f"{link.chapter.number}{'*' if link.depth == ChapterDepth.LEAD else ''}" for link in expert.chapter_links.all())
+
+
+def _language_levels(expert: ExpertProfile) -> str:
+    """Language codes with levels, from the prefetched links."""
+    return ", ".join(f"{link.language.code} ({link.get_level_display()})" for link in expert.language_links.all())
+
+
 class ExpertViewSet(ModelViewSet):
     """Coordinators list and inspect experts, and vet, pause or withdraw them with a reason."""
 
@@ -51,9 +68,17 @@ class ExpertViewSet(ModelViewSet):
     index_view_class = ExpertIndexView
     icon = "user"
     menu_label = _("Experts")
-    list_display = ["user", "country_of_residence", "organisation_name", "status", "applied_at"]
+    list_display = [
+        "user",
+        "country_of_residence",
+        Column("chapters", label=_("Chapters"), accessor=_chapter_numbers),
+        Column("languages", label=_("Languages"), accessor=_language_levels),
+        "status",
+        "applied_at",
+    ]
     filterset_class = ExpertFilterSet
-    search_fields = ["user__first_name", "user__last_name", "user__email", "organisation_name"]
+    search_fields = ["search_text"]
+    list_per_page = 25
     ordering = ["-applied_at"]
     inspect_view_enabled = True
     inspect_view_fields = [
@@ -78,9 +103,6 @@ class ExpertViewSet(ModelViewSet):
     copy_view_enabled = False
     add_to_reference_index = False
 
-    def get_queryset(self, request: Any) -> Any:
-        return selectors.roster()
-
     def get_common_view_kwargs(self, **kwargs: Any) -> dict[str, Any]:
         view_kwargs = super().get_common_view_kwargs(**kwargs)
         # Profiles are written by the application form and changed through status decisions only.
@@ -94,6 +116,10 @@ class ExpertViewSet(ModelViewSet):
             path("results/", self.index_results_view, name="index_results"),
             path(f"inspect/<{self.pk_path_converter}:pk>/", self.inspect_view, name="inspect"),
             path("status/<int:pk>/", admin_views.expert_status, name="status"),
+            path("match/", admin_views.expert_match, name="match"),
+            path("invite/", admin_views.expert_invite, name="invite"),
+            path("import/", admin_views.roster_import, name="import"),
+            path("export/", admin_views.roster_export, name="export"),
         ]
 
 

@@ -30,7 +30,7 @@ from django.urls.resolvers import LocalePrefixPattern
 from django.utils import translation
 from wagtail.documents import get_document_model
 
-ROLES = ("anonymous", "trainee", "trainer", "coordinator", "administrator")
+ROLES = ("anonymous", "trainee", "expert", "trainer", "coordinator", "administrator")
 LANGUAGE_CODES = tuple(code for code, _name in settings.LANGUAGES)
 
 
@@ -70,8 +70,23 @@ def signed_out_vs_in(anonymous: Outcome, signed_in: Outcome) -> dict[str, Outcom
     return {role: anonymous if role == "anonymous" else signed_in for role in ROLES}
 
 
-def by_role(*, anonymous: Outcome, trainee: Outcome, trainer: Outcome, coordinator: Outcome, administrator: Outcome) -> dict[str, Outcome]:
-    return {"anonymous": anonymous, "trainee": trainee, "trainer": trainer, "coordinator": coordinator, "administrator": administrator}
+def by_role(
+    *, anonymous: Outcome, trainee: Outcome, trainer: Outcome, coordinator: Outcome, administrator: Outcome, expert: Outcome | None = None
+) -> dict[str, Outcome]:
+    """Outcomes per role; an expert gets what a trainee gets unless said otherwise."""
+    return {
+        "anonymous": anonymous,
+        "trainee": trainee,
+        "expert": trainee if expert is None else expert,
+        "trainer": trainer,
+        "coordinator": coordinator,
+        "administrator": administrator,
+    }
+
+
+def only_the_expert(outcome: Outcome) -> dict[str, Outcome]:
+    """Pages of the signed-in expert's own profile: the expert gets `outcome`, anyone else signed in a 404."""
+    return by_role(anonymous=LOGIN_EN, trainee=NOT_FOUND, trainer=NOT_FOUND, coordinator=NOT_FOUND, administrator=NOT_FOUND, expert=outcome)
 
 
 @dataclass(frozen=True)
@@ -99,10 +114,35 @@ def _expert_id(status: str) -> int:
     return ExpertProfileFactory(status=status, user__email=f"{status}.expert@example.org").pk
 
 
+def _the_expert_profile() -> object:
+    """The vetted profile of the `expert` role's user, made on first use."""
+    from experts.models import ExpertProfile
+    from tests.factories.experts import ExpertProfileFactory
+
+    return ExpertProfile.objects.filter(user__email="expert@example.org").first() or ExpertProfileFactory(user__email="expert@example.org")
+
+
+def _invitation_of_the_expert() -> int:
+    """An invitation sent to the `expert` role's user (the one this module's `expert` fixture makes)."""
+    from experts.models import Invitation
+    from tests.factories.curriculum import CurriculumIndexPageFactory, CurriculumPartPageFactory, ModulePageFactory
+
+    module = ModulePageFactory(parent=CurriculumPartPageFactory(parent=CurriculumIndexPageFactory()))
+    return Invitation.objects.create(expert=_the_expert_profile(), module=module).pk
+
+
+def _module_id() -> int:
+    from tests.factories.curriculum import CurriculumIndexPageFactory, CurriculumPartPageFactory, ModulePageFactory
+
+    return ModulePageFactory(parent=CurriculumPartPageFactory(parent=CurriculumIndexPageFactory(slug="curriculum-m"))).pk
+
+
 SAMPLE_VALUES: dict[str, Callable[[], object]] = {
     "document_id": _public_document_id,
     "vetted_expert_id": lambda: _expert_id("vetted"),
     "applied_expert_id": lambda: _expert_id("applied"),
+    "expert_invitation_id": _invitation_of_the_expert,
+    "module_id": _module_id,
 }
 
 BAD_KEY = "not-a-valid-key"
@@ -144,6 +184,29 @@ URL_TABLE: dict[str, tuple[Sample, ...]] = {
         Sample("/en/experts/apply/", everyone(OK), method="post"),
     ),
     "<lang>/experts/apply/thanks/": (Sample("/en/experts/apply/thanks/", everyone(OK)),),
+    # an expert's own pages: signed-in users without a profile are offered to apply, then get 404s
+    "<lang>/experts/me/": (Sample("/en/experts/me/", signed_out_vs_in(LOGIN_EN, OK)),),
+    "<lang>/experts/me/edit/": (
+        Sample("/en/experts/me/edit/", only_the_expert(OK)),
+        # an edit with the end of availability before its start is shown again with its error
+        Sample(
+            "/en/experts/me/edit/",
+            only_the_expert(OK),
+            method="post",
+            data={"available_from": "2027-02-02", "available_until": "2027-01-01"},
+        ),
+    ),
+    "<lang>/experts/me/data.json": (Sample("/en/experts/me/data.json", only_the_expert(OK)),),
+    "<lang>/experts/me/delete/": (
+        Sample("/en/experts/me/delete/", only_the_expert(OK)),
+        # without the confirmation box nothing is deleted
+        Sample("/en/experts/me/delete/", only_the_expert(Outcome(400)), method="post"),
+    ),
+    "<lang>/experts/invitations/<int:invitation_id>/": (
+        Sample("/en/experts/invitations/{expert_invitation_id}/", only_the_expert(OK)),
+        Sample("/en/experts/invitations/{expert_invitation_id}/", only_the_expert(Outcome(400)), method="post", data={"answer": "maybe"}),
+        Sample("/en/experts/invitations/999999/", only_the_expert(NOT_FOUND)),
+    ),
     "<lang>/experts/<int:expert_id>/": (
         Sample("/en/experts/{vetted_expert_id}/", everyone(OK)),
         Sample("/en/experts/{applied_expert_id}/", everyone(NOT_FOUND)),
@@ -200,6 +263,26 @@ PREFIX_RULES: dict[str, tuple[Sample, ...]] = {
             "/admin/roster/status/{applied_expert_id}/",
             by_role(**_SIGNED_OUT_OF_ADMIN, trainer=ADMIN_HOME, coordinator=OK, administrator=OK),
         ),
+        Sample("/admin/roster/match/", by_role(**_SIGNED_OUT_OF_ADMIN, trainer=ADMIN_HOME, coordinator=OK, administrator=OK)),
+        Sample(
+            "/admin/roster/match/?module={module_id}", by_role(**_SIGNED_OUT_OF_ADMIN, trainer=ADMIN_HOME, coordinator=OK, administrator=OK)
+        ),
+        Sample(
+            "/admin/roster/invite/",
+            by_role(
+                **_SIGNED_OUT_OF_ADMIN,
+                trainer=ADMIN_HOME,
+                coordinator=redirect("/admin/roster/match/"),
+                administrator=redirect("/admin/roster/match/"),
+            ),
+            method="post",
+        ),
+        Sample("/admin/roster/import/", by_role(**_SIGNED_OUT_OF_ADMIN, trainer=ADMIN_HOME, coordinator=OK, administrator=OK)),
+        # an upload that is not a spreadsheet is answered on the form
+        Sample(
+            "/admin/roster/import/", by_role(**_SIGNED_OUT_OF_ADMIN, trainer=ADMIN_HOME, coordinator=OK, administrator=OK), method="post"
+        ),
+        Sample("/admin/roster/export/?format=csv", by_role(**_SIGNED_OUT_OF_ADMIN, trainer=ADMIN_HOME, coordinator=OK, administrator=OK)),
         Sample("/admin/documents/", by_role(**_SIGNED_OUT_OF_ADMIN, trainer=OK, coordinator=OK, administrator=OK)),
     ),
     # Wagtail's document serving: documents in public collections are public.
@@ -296,6 +379,12 @@ def test_each_sample_url_exercises_the_pattern_it_is_listed_under():
                 wrong.append(f"{sample.url} stands for the {prefix!r} tree but resolves to {resolved!r}")
 
     assert not wrong, "\n".join(wrong)
+
+
+@pytest.fixture
+def expert(reference_data):
+    """The expert role's user, with a vetted profile, so their own pages answer."""
+    return _the_expert_profile().user
 
 
 @pytest.fixture

@@ -122,6 +122,13 @@ class CurriculumPartPage(Page):
         verbose_name = _("curriculum part")
         verbose_name_plural = _("curriculum parts")
 
+    def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        from curriculum.views import part_modules
+
+        context = super().get_context(request, *args, **kwargs)
+        context["modules"] = part_modules(self)
+        return context
+
 
 class ModulePage(Page):
     """A curriculum module: what it teaches, to whom, at which level, and its lessons."""
@@ -213,6 +220,13 @@ class ModulePage(Page):
             clash = ModulePage.objects.filter(code=self.code, locale_id=self.locale_id).exclude(translation_key=self.translation_key)
             if clash.exists():
                 raise ValidationError({"code": _("Another module already uses this code.")})
+
+    def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        from curriculum.views import module_context
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(module_context(request, self))
+        return context
 
     def serve(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         from curriculum.views import module_detail

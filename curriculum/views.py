@@ -14,7 +14,7 @@ from wagtail.models import Locale
 
 from curriculum import selectors, services
 from curriculum.forms import CatalogueFilterForm
-from curriculum.models import CurriculumIndexPage, LessonPage, ModulePage
+from curriculum.models import CurriculumIndexPage, CurriculumPartPage, LessonPage, ModulePage
 from experts import selectors as expert_selectors
 
 PAGE_SIZE = 12
@@ -49,19 +49,28 @@ def catalogue(request: HttpRequest, page: CurriculumIndexPage) -> HttpResponse:
     return TemplateResponse(request, "curriculum/curriculum_index_page.html", context, status=status)
 
 
+def part_modules(page: CurriculumPartPage) -> list[ModulePage]:
+    """A part's published modules with their card data, by code."""
+    modules = ModulePage.objects.child_of(page).live().public().order_by("code", "title")
+    return selectors.modules_by_ids(list(modules.values_list("pk", flat=True)))
+
+
+def module_context(request: HttpRequest, page: ModulePage) -> dict[str, object]:
+    """What a module page shows besides its fields: activities, lessons, trainers, materials (also in previews)."""
+    return {
+        "activities": selectors.module_activities(page),
+        "lessons": selectors.lesson_entries(module=page, user=request.user),
+        "can_take": selectors.can_take_module(user=request.user, module=page),
+        "materials": list(page.materials.select_related("document", "language")),
+        "trainers": [expert for expert in expert_selectors.module_trainers(page) if expert.is_publicly_listed],
+        # live ones only; a preview's prerequisites are an in-memory list, not a queryset
+        "prerequisites": [module for module in page.prerequisites.all() if module.live],
+    }
+
+
 def module_detail(request: HttpRequest, page: ModulePage) -> HttpResponse:
     """A module with its chapters, audience, levels, activities, materials and lessons."""
-    context = page.get_context(request)
-    context.update(
-        {
-            "activities": selectors.module_activities(page),
-            "lessons": selectors.lesson_entries(module=page, user=request.user),
-            "can_take": selectors.can_take_module(user=request.user, module=page),
-            "materials": list(page.materials.select_related("document", "language")),
-            "trainers": [expert for expert in expert_selectors.module_trainers(page) if expert.is_publicly_listed],
-        }
-    )
-    return TemplateResponse(request, "curriculum/module_page.html", context)
+    return TemplateResponse(request, "curriculum/module_page.html", page.get_context(request))
 
 
 def lesson_detail(request: HttpRequest, page: LessonPage) -> HttpResponse:

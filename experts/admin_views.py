@@ -9,10 +9,11 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from wagtail.models import Locale
@@ -158,7 +159,12 @@ def _roster_import_confirm(request: HttpRequest) -> HttpResponse:
     if not report.can_import or (report.invalid_rows and not only_valid):
         messages.error(request, _("The file still has invalid rows: correct them, or confirm importing only the valid rows."))
         return TemplateResponse(request, "experts/admin/import.html", _import_context(RosterImportForm(), report), status=400)
-    result = spreadsheets.roster_import_apply(report=report, imported_by=request.user, only_valid_rows=only_valid)
+    try:
+        result = spreadsheets.roster_import_apply(report=report, imported_by=request.user, only_valid_rows=only_valid)
+    except ValidationError as error:
+        # a row no longer fits the roster as it is now: everything was rolled back
+        messages.error(request, " ".join(error.messages))
+        return TemplateResponse(request, "experts/admin/import.html", _import_context(RosterImportForm(), report), status=409)
     default_storage.delete(pending["path"])
     del request.session[IMPORT_SESSION_KEY]
     messages.success(
@@ -187,3 +193,16 @@ def roster_export(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="rtcm-expert-roster.{file_format}"'
     return response
+
+
+def expert_cv(request: HttpRequest, pk: int) -> HttpResponse:
+    """An expert's CV, for those who may see the roster; CVs have no public URL."""
+    if not request.user.has_perm("experts.view_expertprofile"):
+        raise PermissionDenied
+    expert = get_object_or_404(selectors.roster(), pk=pk)
+    if not expert.cv:
+        raise Http404
+    extension = expert.cv.name.rsplit(".", 1)[-1].lower()
+    content_type = "application/pdf" if extension == "pdf" else "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    name = f"cv-{slugify(expert.user.get_full_name()) or expert.pk}.{extension}"
+    return FileResponse(expert.cv.open("rb"), as_attachment=True, filename=name, content_type=content_type)

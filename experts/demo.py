@@ -88,3 +88,55 @@ def load() -> dict[str, int]:
                 expert=expert, status=status, reason="Demo data: on request of the expert.", changed_by=coordinator, notify=False
             )
     return {"experts": ExpertProfile.objects.filter(user__email__endswith="@example.org", user__last_name__startswith="Ekspert").count()}
+
+
+DEMO_EXPERT_ACCOUNT = "expert@rtcm.example.org"
+DEMO_INVITATION_MODULE_CODE = "M13"
+
+
+@transaction.atomic
+def load_expert_account() -> dict[str, int]:
+    """Give the demo expert account a vetted profile and an invitation to answer, so the expert's pages can be tried."""
+    from curriculum.models import ModulePage
+    from experts.models import Invitation
+
+    user = User.objects.filter(email=DEMO_EXPERT_ACCOUNT).first()
+    if user is None:
+        return {}
+    expert = ExpertProfile.objects.filter(user=user).first()
+    if expert is None:
+        languages = {lang.code: lang for lang in Language.objects.filter(code__in=["az", "ru", "en"])}
+        chapters = {c.number: c for c in ThematicChapter.objects.filter(number__in=[13, 14])}
+        expert = services.expert_apply(
+            email=user.email,
+            user=user,
+            first_name=user.first_name,
+            last_name=user.last_name,
+            gender=user.gender,
+            nationality="Azerbaijani",
+            language=user.preferred_language,
+            country_of_residence=Country.objects.filter(iso_code="AZ").first(),
+            organisation_name="Demo Research Centre",
+            field_countries=list(Country.objects.filter(iso_code__in=["AZ", "KZ", "UZ"])),
+            tot_experience=True,
+            short_bio="Fictional demo expert on labour migration and the mobility of workers in the region.",
+            chapters={chapters[13]: "lead", chapters[14]: "practitioner"},
+            languages={languages["az"]: "native", languages["ru"]: "fluent", languages["en"]: "working"},
+            availability=[(datetime.date(2027, 4, 1), datetime.date(2027, 6, 30))],
+            consent_to_be_listed=True,
+            public=services.PublicConsent(bio=True, chapters=True, languages=True, country=True),
+            notify=False,
+        )
+        coordinator = User.objects.filter(email=DEMO_COORDINATOR_EMAIL).first()
+        services.expert_set_status(
+            expert=expert, status=ExpertStatus.VETTED, reason="Demo data: CV and references checked.", changed_by=coordinator, notify=False
+        )
+    module = ModulePage.objects.filter(code=DEMO_INVITATION_MODULE_CODE, locale__language_code="az").first()
+    if module is not None and not Invitation.objects.filter(expert=expert).exists():
+        Invitation.objects.create(
+            expert=expert,
+            module=module,
+            invited_by=User.objects.filter(email=DEMO_COORDINATOR_EMAIL).first(),
+            message="Demo data: would you lead this module in May?",
+        )
+    return {"demo expert invitations": Invitation.objects.filter(expert=expert).count()}

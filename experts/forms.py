@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.core.validators import FileExtensionValidator
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from wagtail.models import Locale
 
 from curriculum.models import ModulePage, ThematicChapter
@@ -26,7 +27,10 @@ class ExpertApplicationForm(forms.Form):
     last_name = forms.CharField(label=_("Last name"), max_length=150)
     email = forms.EmailField(label=_("E-mail address"))
     gender = forms.ChoiceField(
-        label=_("Gender"), choices=User.Gender.choices, help_text=_("Used only for statistics disaggregated by sex.")
+        label=_("Gender"),
+        choices=[("", "—"), *User.Gender.choices],
+        help_text=_("Used only for statistics disaggregated by sex."),
+        error_messages={"required": _("Choose an answer; “Prefer not to say” is one.")},
     )
     country_of_residence = forms.ModelChoiceField(
         label=_("Country of residence"),
@@ -182,8 +186,8 @@ class MatchForm(forms.Form):
     countries = forms.ModelMultipleChoiceField(
         label=_("Participants' countries"), queryset=Country.objects.all(), required=False, widget=forms.CheckboxSelectMultiple
     )
-    start = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(label=pgettext_lazy("period", "From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label=pgettext_lazy("period", "Until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     participant_organisations = forms.CharField(
         label=_("Participants' organisations"),
         required=False,

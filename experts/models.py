@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from anyascii import anyascii
 from django.conf import settings
+from django.core.files.storage import Storage, storages
 from django.core.validators import FileExtensionValidator, MaxLengthValidator
 from django.db import models
 from django.utils.translation import gettext, pgettext_lazy
@@ -31,6 +33,17 @@ def searchable_text(text: str) -> str:
 
 
 CV_EXTENSIONS = ("pdf", "docx")
+
+
+def private_storage() -> Storage:
+    """The storage of files no URL serves (see STORAGES["private"])."""
+    return storages["private"]
+
+
+def cv_upload_path(instance: ExpertProfile, filename: str) -> str:
+    """A CV's path: an unguessable name that keeps only the extension of the upload."""
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"experts/cv/{uuid.uuid4().hex}.{extension}"
 
 
 class ExpertStatus(models.TextChoices):
@@ -72,7 +85,8 @@ class ExpertProfile(models.Model):
     short_bio = models.TextField(_("short bio"), max_length=BIO_MAX_LENGTH, validators=[MaxLengthValidator(BIO_MAX_LENGTH)], blank=True)
     cv = models.FileField(
         _("CV"),
-        upload_to="experts/cv/%Y/",
+        upload_to=cv_upload_path,
+        storage=private_storage,
         blank=True,
         validators=[FileExtensionValidator(CV_EXTENSIONS), validate_cv_file],
     )

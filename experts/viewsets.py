@@ -6,10 +6,13 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.urls import path, reverse
+from django.utils.formats import date_format
 from django.utils.functional import cached_property
+from django.utils.html import format_html
+from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.ui.tables import Column
-from wagtail.admin.views.generic.models import IndexView
+from wagtail.admin.views.generic.models import IndexView, InspectView
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.admin.widgets import HeaderButton, ListingButton
 
@@ -61,11 +64,45 @@ def _language_levels(expert: ExpertProfile) -> str:
     return ", ".join(f"{link.language.code} ({link.get_level_display()})" for link in expert.language_links.all())
 
 
+class ExpertInspectView(InspectView):
+    """An expert's profile as a coordinator vets it: chapters, languages, countries, windows and a CV link."""
+
+    def get_chapter_links_display_value(self) -> str:
+        return "; ".join(str(link) for link in self.object.chapter_links.select_related("chapter")) or "—"
+
+    def get_language_links_display_value(self) -> str:
+        return "; ".join(str(link) for link in self.object.language_links.select_related("language")) or "—"
+
+    def get_field_countries_display_value(self) -> str:
+        return ", ".join(str(country) for country in self.object.field_countries.all()) or "—"
+
+    def get_availability_display_value(self) -> str:
+        windows = self.object.availability.all()
+        return "; ".join(f"{date_format(w.start)} – {date_format(w.end)}" for w in windows) or "—"
+
+    def get_cv_display_value(self) -> str:
+        if not self.object.cv:
+            return "—"
+        return format_html('<a href="{}">{}</a>', reverse("expert_roster:cv", args=[self.object.pk]), _("Download the CV"))
+
+    def get_applied_at_display_value(self) -> str:
+        return date_format(localtime(self.object.applied_at), "DATETIME_FORMAT")
+
+    def get_consent_given_at_display_value(self) -> str:
+        value = self.object.consent_given_at
+        return date_format(localtime(value), "DATETIME_FORMAT") if value else "—"
+
+    def get_field_display_value(self, field_name: str, field: Any) -> Any:
+        value = super().get_field_display_value(field_name, field)
+        return "—" if value is None or value == "" else value
+
+
 class ExpertViewSet(ModelViewSet):
     """Coordinators list and inspect experts, and vet, pause or withdraw them with a reason."""
 
     model = ExpertProfile
     index_view_class = ExpertIndexView
+    inspect_view_class = ExpertInspectView
     icon = "user"
     menu_label = _("Experts")
     list_display = [
@@ -91,6 +128,10 @@ class ExpertViewSet(ModelViewSet):
         "migrant_or_diaspora_background",
         "tot_experience",
         "short_bio",
+        "chapter_links",
+        "language_links",
+        "field_countries",
+        "availability",
         "cv",
         "consent_to_be_listed",
         "consent_given_at",
@@ -116,6 +157,7 @@ class ExpertViewSet(ModelViewSet):
             path("results/", self.index_results_view, name="index_results"),
             path(f"inspect/<{self.pk_path_converter}:pk>/", self.inspect_view, name="inspect"),
             path("status/<int:pk>/", admin_views.expert_status, name="status"),
+            path("cv/<int:pk>/", admin_views.expert_cv, name="cv"),
             path("match/", admin_views.expert_match, name="match"),
             path("invite/", admin_views.expert_invite, name="invite"),
             path("import/", admin_views.roster_import, name="import"),

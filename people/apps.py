@@ -10,6 +10,9 @@ class PeopleConfig(AppConfig):
     name = "people"
     verbose_name = _("People and organisations")
 
+    def ready(self) -> None:
+        from people import signals  # noqa: F401 - connects the receivers
+
 
 class WagtailUsersConfig(wagtail_users_apps.WagtailUsersAppConfig):
     """Wagtail's user management, using the forms that carry the platform's profile fields."""

@@ -263,6 +263,9 @@ PREFIX_RULES: dict[str, tuple[Sample, ...]] = {
             "/admin/roster/status/{applied_expert_id}/",
             by_role(**_SIGNED_OUT_OF_ADMIN, trainer=ADMIN_HOME, coordinator=OK, administrator=OK),
         ),
+        Sample(
+            "/admin/roster/cv/{vetted_expert_id}/", by_role(**_SIGNED_OUT_OF_ADMIN, trainer=ADMIN_HOME, coordinator=OK, administrator=OK)
+        ),
         Sample("/admin/roster/match/", by_role(**_SIGNED_OUT_OF_ADMIN, trainer=ADMIN_HOME, coordinator=OK, administrator=OK)),
         Sample(
             "/admin/roster/match/?module={module_id}", by_role(**_SIGNED_OUT_OF_ADMIN, trainer=ADMIN_HOME, coordinator=OK, administrator=OK)

@@ -25,6 +25,8 @@ PAGES = [
     "/{lang}/accounts/confirm-email/{key}/",
     "/{lang}/accounts/confirm-email/no-such-key/",
     "/{lang}/no-such-page/",
+    "/{lang}/experts/apply/",
+    "/{lang}/experts/apply/thanks/",
 ]
 
 AUDIT = """() => {
@@ -202,3 +204,40 @@ def test_errors_and_the_current_language_are_not_shown_by_colour_alone(page):
     expect(error).to_be_visible()
     marker = error.evaluate("el => getComputedStyle(el, '::before').content")
     assert "⚠" in marker, f"an error needs a symbol as well as its colour, got {marker!r}"
+
+
+@pytest.mark.parametrize("language", ["az", "ru"])
+def test_an_experts_own_pages_pass_the_same_audit(page, demo_site, language):
+    from tests.conftest import PASSWORD
+    from tests.factories.curriculum import CurriculumIndexPageFactory, CurriculumPartPageFactory, ModulePageFactory
+    from tests.factories.experts import ExpertProfileFactory
+
+    expert = ExpertProfileFactory(user__email="audited.expert@example.org", user__preferred_language=language)
+    module = ModulePageFactory(parent=CurriculumPartPageFactory(parent=CurriculumIndexPageFactory()))
+    from experts.models import Invitation
+
+    invitation = Invitation.objects.create(expert=expert, module=module, message="Audit")
+    page.goto(f"/{language}/accounts/login/")
+    page.locator("input[name=login]").fill(expert.user.email)
+    page.locator("input[name=password]").fill(PASSWORD)
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url(f"**/{language}/")
+    urls = [f"/{language}/experts/me/", f"/{language}/experts/me/edit/", f"/{language}/experts/me/delete/"]
+    urls.append(f"/{language}/experts/invitations/{invitation.pk}/")
+
+    audits = _audit(page, urls)
+    contrast = {}
+    for url in urls:
+        page.goto(url)
+        if found := page.evaluate(CONTRAST):
+            contrast[url] = found
+
+    assert {url: a["unlabelled"] for url, a in audits.items() if a["unlabelled"]} == {}
+    assert {url: a["h1"] for url, a in audits.items() if len(a["h1"]) != 1} == {}
+    assert {url: a["lang"] for url, a in audits.items() if a["lang"] != language} == {}
+    assert {
+        url: (a["banner"], a["main"], a["contentinfo"])
+        for url, a in audits.items()
+        if (a["banner"], a["main"], a["contentinfo"]) != (1, 1, 1)
+    } == {}
+    assert contrast == {}

@@ -45,3 +45,19 @@ def test_the_demo_roster_sends_no_email(reference_data, django_capture_on_commit
         demo.load()
 
     assert callbacks == []
+
+
+def test_the_demo_expert_account_gets_a_vetted_profile_and_one_invitation_to_answer(module):
+    from experts.models import Invitation
+    from tests.factories.people import UserFactory
+
+    module.code = demo.DEMO_INVITATION_MODULE_CODE
+    module.save()
+    UserFactory(role="expert", email=demo.DEMO_EXPERT_ACCOUNT)
+
+    demo.load_expert_account()
+    demo.load_expert_account()
+
+    expert = ExpertProfile.objects.get(user__email=demo.DEMO_EXPERT_ACCOUNT)
+    assert expert.status == ExpertStatus.VETTED
+    assert list(Invitation.objects.filter(expert=expert).values_list("module", "status")) == [(module.pk, "pending")]

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import pytest
 from django.core import mail
+from django.utils import translation
+from django.utils.translation import gettext
 
+from curriculum.models import ThematicChapter
 from experts import services
 from experts.models import ExpertStatus, Invitation, InvitationStatus
 from people.models import Language
@@ -65,10 +68,11 @@ def test_inviting_creates_an_invitation_with_the_reasons_and_emails_the_expert_i
     invitation = Invitation.objects.get()
     assert (invitation.expert, invitation.module, invitation.invited_by, invitation.status) == (aygun, module, coordinator, "pending")
     assert invitation.score == pytest.approx(20 + 25)
-    assert (
-        invitation.reasons == ["Ведущий эксперт по главе 13, Трудовая миграция и мобильность", "Работает на Русский (Свободно)"][:0]
-        or len(invitation.reasons) == 2
-    )
+    chapter = ThematicChapter.objects.get(number=13)
+    with translation.override("ru"):
+        in_russian = gettext("Lead expert in chapter %(number)s, %(name)s") % {"number": 13, "name": chapter.name}
+    assert invitation.reasons[0] == in_russian != f"Lead expert in chapter 13, {chapter.name_en}"
+    assert len(invitation.reasons) == 2
     assert [message.to for message in mail.outbox] == [["aygun@example.org"]]
     assert mail.outbox[0].subject.startswith("RTCM приглашает вас")
     assert f"/ru/experts/invitations/{invitation.pk}/" in mail.outbox[0].body

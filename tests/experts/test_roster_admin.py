@@ -60,3 +60,33 @@ def test_a_coordinator_opens_an_experts_profile_and_status_form(roster, coordina
 
     assert client.get(f"/admin/roster/inspect/{pk}/").status_code == 200
     assert client.get(f"/admin/roster/status/{pk}/").status_code == 200
+
+
+def test_a_cv_has_no_public_url_and_downloads_only_for_the_roster(client, coordinator, trainer, reference_data):
+    from django.conf import settings
+
+    from tests.factories.experts import ExpertProfileFactory
+
+    expert = ExpertProfileFactory(user__first_name="Aygün", user__last_name="Məmmədova")
+
+    assert not expert.cv.name.startswith(settings.MEDIA_URL.strip("/"))
+    assert "cv.pdf" not in expert.cv.name  # the stored name is not the uploaded one
+    client.force_login(trainer)
+    assert client.get(f"/admin/roster/cv/{expert.pk}/").status_code == 302
+    client.force_login(coordinator)
+    response = client.get(f"/admin/roster/cv/{expert.pk}/")
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == b"%PDF-1.4 curriculum vitae"
+    assert "attachment" in response["Content-Disposition"]
+
+
+def test_the_inspect_page_shows_chapters_languages_and_the_cv_link(client, coordinator, reference_data):
+    from tests.factories.experts import ExpertProfileFactory
+
+    expert = ExpertProfileFactory(chapter_numbers={13: "lead"}, language_codes={"ru": "native"}, field_country_codes=["KZ"])
+    client.force_login(coordinator)
+
+    body = client.get(f"/admin/roster/inspect/{expert.pk}/").content.decode()
+
+    assert f"/admin/roster/cv/{expert.pk}/" in body
+    assert "13" in body and ">None<" not in body.replace("\n", "").replace(" ", "")

@@ -32,6 +32,7 @@ class ExpertProfileFactory(factory.django.DjangoModelFactory):
     nationality = "Georgian"
     organisation_name = "Fictional Institute"
     short_bio = "A fictional expert who writes about labour migration."
+    cv = factory.django.FileField(filename="cv.pdf", data=b"%PDF-1.4 curriculum vitae")
     status = ExpertStatus.VETTED
     consent_to_be_listed = True
     consent_given_at = factory.LazyFunction(timezone.now)

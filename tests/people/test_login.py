@@ -159,3 +159,24 @@ def test_wagtails_admin_password_reset_goes_to_the_accounts_password_reset(clien
     assert response.status_code == 302
     assert response["Location"] == "/az/accounts/password/reset/"
     assert not mail.outbox
+
+
+def test_setting_a_password_by_the_reset_link_verifies_an_unverified_address(client, reference_data, django_capture_on_commit_callbacks):
+    from allauth.account.models import EmailAddress
+
+    from tests.factories.people import UserFactory
+
+    applicant = UserFactory(email="applicant@example.org", verified=False)
+    applicant.set_unusable_password()
+    applicant.save()
+    EmailAddress.objects.create(user=applicant, email=applicant.email, verified=False, primary=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/en/accounts/password/reset/", {"email": applicant.email})
+    link = re.search(r"https?://[^/\s]+(/en/accounts/password/reset/key/[^/\s]+/)", mail.outbox[0].body)
+    form_path = client.get(link.group(1))["Location"]
+
+    client.post(form_path, {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD})
+
+    assert EmailAddress.objects.get(user=applicant).verified
+    assert client.post("/en/accounts/login/", {"login": applicant.email, "password": NEW_PASSWORD}).status_code == 302
+    assert client.get("/en/experts/me/").status_code == 200

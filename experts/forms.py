@@ -20,7 +20,34 @@ from people.models import Country, Language, StakeholderCategory, User
 BACKGROUND_CHOICES = [("", _("Prefer not to say")), ("yes", _("Yes")), ("no", _("No"))]
 
 
-class ExpertApplicationForm(forms.Form):
+class ExpertOwnFieldsForm(forms.Form):
+    """The fields an expert fills in on applying and keeps current later: bio, availability and the public parts."""
+
+    short_bio = forms.CharField(
+        label=_("Short bio"),
+        max_length=BIO_MAX_LENGTH,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("Plain text, at most 1,500 characters."),
+    )
+    available_from = forms.DateField(label=_("Available from"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    available_until = forms.DateField(label=_("Available until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    public_bio = forms.BooleanField(label=_("My bio"), required=False)
+    public_chapters = forms.BooleanField(label=_("My thematic chapters"), required=False)
+    public_languages = forms.BooleanField(label=_("My working languages"), required=False)
+    public_country = forms.BooleanField(label=_("My country of residence"), required=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        start, end = data.get("available_from"), data.get("available_until")
+        if bool(start) != bool(end):
+            self.add_error("available_until", _("Give both dates of your availability, or neither."))
+        elif start and end and end < start:
+            self.add_error("available_until", _("The end of your availability cannot be before its start."))
+        return data
+
+
+class ExpertApplicationForm(ExpertOwnFieldsForm):
     """The public application: personal data, a depth per chapter, a level per language, CV and consent."""
 
     first_name = forms.CharField(label=_("First name"), max_length=150)
@@ -53,29 +80,16 @@ class ExpertApplicationForm(forms.Form):
         help_text=_("Optional; it helps the centre build diverse trainer teams."),
     )
     tot_experience = forms.BooleanField(label=_("I have training-of-trainers experience"), required=False)
-    short_bio = forms.CharField(
-        label=_("Short bio"),
-        max_length=BIO_MAX_LENGTH,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 6}),
-        help_text=_("Plain text, at most 1,500 characters."),
-    )
     cv = forms.FileField(
         label=_("CV"),
         validators=[FileExtensionValidator(CV_EXTENSIONS, message=_("Upload the CV as a PDF or DOCX file.")), validate_cv_file],
         help_text=_("PDF or DOCX, at most 5 MB."),
         widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.docx"}),
     )
-    available_from = forms.DateField(label=_("Available from"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    available_until = forms.DateField(label=_("Available until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     consent_to_be_listed = forms.BooleanField(
         label=_("I agree that the centre keeps my data in its expert roster and shows it to its coordinators."),
         error_messages={"required": _("The roster needs your consent to keep your data.")},
     )
-    public_bio = forms.BooleanField(label=_("My bio"), required=False)
-    public_chapters = forms.BooleanField(label=_("My thematic chapters"), required=False)
-    public_languages = forms.BooleanField(label=_("My working languages"), required=False)
-    public_country = forms.BooleanField(label=_("My country of residence"), required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -115,11 +129,6 @@ class ExpertApplicationForm(forms.Form):
             self.add_error(None, _("Choose a depth for at least one thematic chapter."))
         if not data["languages"]:
             self.add_error(None, _("Choose a level for at least one working language."))
-        start, end = data.get("available_from"), data.get("available_until")
-        if bool(start) != bool(end):
-            self.add_error("available_until", _("Give both dates of your availability, or neither."))
-        elif start and end and end < start:
-            self.add_error("available_until", _("The end of your availability cannot be before its start."))
         return data
 
     def service_kwargs(self) -> dict[str, Any]:
@@ -259,28 +268,5 @@ class RosterImportForm(forms.Form):
     )
 
 
-class ProfileEditForm(forms.Form):
+class ProfileEditForm(ExpertOwnFieldsForm):
     """What an expert keeps current themselves: bio, availability and what the public profile shows."""
-
-    short_bio = forms.CharField(
-        label=_("Short bio"),
-        max_length=BIO_MAX_LENGTH,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 6}),
-        help_text=_("Plain text, at most 1,500 characters."),
-    )
-    available_from = forms.DateField(label=_("Available from"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    available_until = forms.DateField(label=_("Available until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    public_bio = forms.BooleanField(label=_("My bio"), required=False)
-    public_chapters = forms.BooleanField(label=_("My thematic chapters"), required=False)
-    public_languages = forms.BooleanField(label=_("My working languages"), required=False)
-    public_country = forms.BooleanField(label=_("My country of residence"), required=False)
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean()
-        start, end = data.get("available_from"), data.get("available_until")
-        if bool(start) != bool(end):
-            self.add_error("available_until", _("Give both dates of your availability, or neither."))
-        elif start and end and end < start:
-            self.add_error("available_until", _("The end of your availability cannot be before its start."))
-        return data

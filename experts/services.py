@@ -223,12 +223,13 @@ def expert_invite(
                 continue
             invited.append(invitation)
             with translation.override(language):
-                subject = _("RTCM invites you to teach “%(module)s”") % {"module": module.title}
+                localized = module.localized  # the module's version in the expert's language, where there is one
+                subject = _("RTCM invites you to teach “%(module)s”") % {"module": localized.title}
             _email_expert(
                 expert=expert,
                 template="experts/email/invited.txt",
                 subject=subject,
-                context={"invitation": invitation, "module": module, "url": _invitation_url(invitation, language)},
+                context={"invitation": invitation, "module": localized, "url": _invitation_url(invitation, language)},
             )
     return InviteOutcome(invited=invited, skipped=skipped)
 

@@ -19,6 +19,7 @@ from wagtail.admin.widgets import HeaderButton, ListingButton
 from experts import admin_views, selectors
 from experts.filters import ExpertFilterSet
 from experts.models import ChapterDepth, ExpertProfile
+from people.viewsets import ListAndInspectOnlyMixin
 
 
 class ExpertIndexView(IndexView):
@@ -97,7 +98,7 @@ class ExpertInspectView(InspectView):
         return "—" if value is None or value == "" else value
 
 
-class ExpertViewSet(ModelViewSet):
+class ExpertViewSet(ListAndInspectOnlyMixin, ModelViewSet):
     """Coordinators list and inspect experts, and vet, pause or withdraw them with a reason."""
 
     model = ExpertProfile
@@ -144,18 +145,10 @@ class ExpertViewSet(ModelViewSet):
     copy_view_enabled = False
     add_to_reference_index = False
 
-    def get_common_view_kwargs(self, **kwargs: Any) -> dict[str, Any]:
-        view_kwargs = super().get_common_view_kwargs(**kwargs)
-        # Profiles are written by the application form and changed through status decisions only.
-        for name in ("add_url_name", "edit_url_name", "delete_url_name", "history_url_name", "usage_url_name"):
-            view_kwargs[name] = None
-        return view_kwargs
-
     def get_urlpatterns(self) -> list[Any]:
+        # profiles are written by the application form and the import, and changed through status decisions
         return [
-            path("", self.index_view, name="index"),
-            path("results/", self.index_results_view, name="index_results"),
-            path(f"inspect/<{self.pk_path_converter}:pk>/", self.inspect_view, name="inspect"),
+            *super().get_urlpatterns(),
             path("status/<int:pk>/", admin_views.expert_status, name="status"),
             path("cv/<int:pk>/", admin_views.expert_cv, name="cv"),
             path("match/", admin_views.expert_match, name="match"),

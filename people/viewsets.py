@@ -27,6 +27,23 @@ class ViewOnlyPermissionPolicy(ModelPermissionPolicy):
         return super().users_with_any_permission([action for action in actions if action == "view"])
 
 
+class ListAndInspectOnlyMixin:
+    """A model viewset with only its listing and inspect pages: no add, edit, delete, history or usage links."""
+
+    def get_common_view_kwargs(self, **kwargs: Any) -> dict[str, Any]:
+        view_kwargs = super().get_common_view_kwargs(**kwargs)  # type: ignore[misc]
+        for name in ("add_url_name", "edit_url_name", "delete_url_name", "history_url_name", "usage_url_name"):
+            view_kwargs[name] = None
+        return view_kwargs
+
+    def get_urlpatterns(self) -> list[Any]:
+        return [
+            path("", self.index_view, name="index"),  # type: ignore[attr-defined]
+            path("results/", self.index_results_view, name="index_results"),  # type: ignore[attr-defined]
+            path(f"inspect/<{self.pk_path_converter}:pk>/", self.inspect_view, name="inspect"),  # type: ignore[attr-defined]
+        ]
+
+
 class OrganisationViewSet(ModelViewSet):
     """Coordinators list, search, add and edit the organisations participants come from."""
 
@@ -41,7 +58,7 @@ class OrganisationViewSet(ModelViewSet):
     inspect_view_enabled = True
 
 
-class OutboundEmailViewSet(ModelViewSet):
+class OutboundEmailViewSet(ListAndInspectOnlyMixin, ModelViewSet):
     """A read-only log of the e-mails the platform queued and sent, for coordinators to check delivery."""
 
     model = OutboundEmail
@@ -55,20 +72,6 @@ class OutboundEmailViewSet(ModelViewSet):
     inspect_view_fields = ["to", "subject", "language", "created_at", "sent_at", "attempts", "last_error", "body_text"]
     copy_view_enabled = False
     add_to_reference_index = False
-
-    def get_common_view_kwargs(self, **kwargs: Any) -> dict[str, Any]:
-        view_kwargs = super().get_common_view_kwargs(**kwargs)
-        # Only the listing and the inspect page exist: no links to add, edit, delete or history.
-        for name in ("add_url_name", "edit_url_name", "delete_url_name", "history_url_name", "usage_url_name"):
-            view_kwargs[name] = None
-        return view_kwargs
-
-    def get_urlpatterns(self) -> list[Any]:
-        return [
-            path("", self.index_view, name="index"),
-            path("results/", self.index_results_view, name="index_results"),
-            path(f"inspect/<{self.pk_path_converter}:pk>/", self.inspect_view, name="inspect"),
-        ]
 
 
 class PeopleViewSetGroup(ModelViewSetGroup):

@@ -19,10 +19,15 @@ def language_switcher(context: template.Context) -> dict[str, object]:
     current = (get_language() or settings.LANGUAGE_CODE)[:2]
     page_urls: dict[str, str] = {}
     if isinstance(page, Page) and request is not None:
+        # filters carry over to the other language (their values are codes and ids); a search word and the page number do not
+        kept = request.GET.copy()
+        for name in ("q", "page"):
+            kept.pop(name, None)
+        query = f"?{kept.urlencode()}" if kept else ""
         for translation in page.get_translations(inclusive=True).live().select_related("locale"):
             url = translation.get_url(request=request)
             if url:
-                page_urls[translation.locale.language_code] = url
+                page_urls[translation.locale.language_code] = url + query
     links = []
     for code, label in settings.LANGUAGES:
         if code in page_urls:

@@ -176,3 +176,19 @@ def test_a_coordinator_who_left_still_has_the_invitations_answered(module, aygun
     answered = services.invitation_respond(invitation=invitation, user=aygun.user, accept=True)
 
     assert answered.status == InvitationStatus.ACCEPTED
+
+
+def test_the_invitation_names_the_module_in_the_experts_language(client, coordinator, module, aygun, django_capture_on_commit_callbacks):
+    from wagtail.models import Locale
+
+    russian = module.copy_for_translation(Locale.objects.get(language_code="ru"), copy_parents=True)
+    russian.title = "Управление трудовой миграцией"
+    russian.save_revision().publish()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        invitation = services.expert_invite(module=module, experts=[aygun], invited_by=coordinator).invited[0]
+    client.force_login(aygun.user)
+    page = client.get(f"/ru/experts/invitations/{invitation.pk}/").content.decode()
+
+    assert "«Управление трудовой миграцией»" in mail.outbox[0].subject
+    assert "Управление трудовой миграцией" in page and "Labour migration governance" not in page

@@ -132,3 +132,14 @@ def test_page_number_out_of_range_shows_the_last_page(client, page):
 
     assert response.status_code == 200
     assert listed_codes(response) == ALL_CODES[PAGE_SIZE:]
+
+
+def test_the_language_switcher_keeps_the_filters_but_not_the_search_word_or_the_page(client):
+    import re
+
+    response = client.get(CATALOGUE, {"part": 2, "q": "qacqin", "page": 2})
+    links = dict(re.findall(r'<a href="([^"]+)"[^>]*lang="(az|ru|en)"', response.content.decode()))
+    by_language = {language: url for url, language in links.items()}
+
+    assert by_language["ru"].endswith("?part=2")
+    assert by_language["en"].endswith("?part=2")

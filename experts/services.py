@@ -236,15 +236,19 @@ def expert_invite(
 
 @transaction.atomic
 def invitation_respond(*, invitation: Invitation, user: User, accept: bool) -> Invitation:
-    """The invited expert accepts or declines; the coordinator who invited is told by e-mail."""
-    locked = Invitation.objects.select_for_update().select_related("expert__user", "module", "invited_by").get(pk=invitation.pk)
+    """The invited expert accepts or declines; the coordinator who invited is told by e-mail.
+
+    The answer is written by a conditional update (only while the invitation is pending), so of two
+    answers sent at once exactly one counts, on SQLite as on PostgreSQL.
+    """
+    locked = Invitation.objects.select_related("expert__user", "module", "invited_by").get(pk=invitation.pk)
     if locked.expert.user_id != user.pk:
         raise ValidationError(_("This invitation is not yours."), code="not_yours")
-    if locked.status != InvitationStatus.PENDING:
+    status = InvitationStatus.ACCEPTED if accept else InvitationStatus.DECLINED
+    now = timezone.now()
+    if not Invitation.objects.filter(pk=locked.pk, status=InvitationStatus.PENDING).update(status=status, responded_at=now):
         raise ValidationError(_("This invitation has already been answered."), code="answered")
-    locked.status = InvitationStatus.ACCEPTED if accept else InvitationStatus.DECLINED
-    locked.responded_at = timezone.now()
-    locked.save(update_fields=["status", "responded_at"])
+    locked.status, locked.responded_at = status, now
     coordinator = locked.invited_by
     if coordinator is not None and coordinator.email:
         language = coordinator.preferred_language or settings.LANGUAGE_CODE

@@ -31,7 +31,14 @@ def catalogue(request: HttpRequest, page: CurriculumIndexPage) -> HttpResponse:
         filters = form.cleaned_data if form.is_bound else {}
         module_ids = selectors.catalogue_module_ids(locale=page.locale, filters=filters)
     paginator = Paginator(module_ids, PAGE_SIZE)
-    listing = paginator.get_page(request.GET.get("page"))
+    requested_page = request.GET.get("page", "")
+    listing = paginator.get_page(requested_page)
+    page_note = ""
+    if requested_page and requested_page != str(listing.number):
+        page_note = _("There is no page “%(requested)s” of these results: this is page %(shown)s.") % {
+            "requested": requested_page[:20],
+            "shown": listing.number,
+        }
     # only the shown page of modules is loaded with its chapters, audiences, levels and languages
     listing.object_list = selectors.modules_by_ids(list(listing.object_list))
     query_without_page = request.GET.copy()
@@ -44,6 +51,7 @@ def catalogue(request: HttpRequest, page: CurriculumIndexPage) -> HttpResponse:
             "result_count": paginator.count,
             "is_filtered": form.is_bound and any(v for k, v in request.GET.items() if k != "page"),
             "querystring": query_without_page.urlencode(),
+            "page_note": page_note,
         }
     )
     return TemplateResponse(request, "curriculum/curriculum_index_page.html", context, status=status)

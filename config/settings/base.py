@@ -173,6 +173,8 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
 # Wagtail
 WAGTAIL_SITE_NAME = "RTCM"
+# No Gravatar: the admin's avatars would be requests to an outside service (and broken images offline).
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAILADMIN_BASE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 WAGTAILADMIN_LOGIN_URL = "account_login"
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}

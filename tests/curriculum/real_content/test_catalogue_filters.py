@@ -143,3 +143,18 @@ def test_the_language_switcher_keeps_the_filters_but_not_the_search_word_or_the_
 
     assert by_language["ru"].endswith("?part=2")
     assert by_language["en"].endswith("?part=2")
+
+
+@pytest.mark.parametrize("requested", ["999", "abc", "0"])
+def test_a_page_number_past_the_results_says_which_page_is_shown(client, requested):
+    response = client.get(CATALOGUE, {"page": requested})
+
+    assert response.status_code == 200
+    shown = response.context["listing"].number
+    assert response.context["page_note"] == as_shown(
+        "There is no page “%(requested)s” of these results: this is page %(shown)s.", requested=requested, shown=shown
+    )
+
+
+def test_an_existing_page_number_gets_no_note(client):
+    assert client.get(CATALOGUE, {"page": "2"}).context["page_note"] == ""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django import template
 from django.conf import settings
 from django.urls import translate_url
@@ -20,10 +22,8 @@ def language_switcher(context: template.Context) -> dict[str, object]:
     page_urls: dict[str, str] = {}
     if isinstance(page, Page) and request is not None:
         # filters carry over to the other language (their values are codes and ids); a search word and the page number do not
-        kept = request.GET.copy()
-        for name in ("q", "page"):
-            kept.pop(name, None)
-        query = f"?{kept.urlencode()}" if kept else ""
+        kept = [(name, value) for name, values in request.GET.lists() if name not in {"q", "page"} for value in values if value]
+        query = f"?{urlencode(kept)}" if kept else ""
         for translation in page.get_translations(inclusive=True).live().select_related("locale"):
             url = translation.get_url(request=request)
             if url:

@@ -33,6 +33,9 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
     path("learning/", curriculum_views.my_learning, name="my_learning"),
     path("modules/<int:page_id>/pdf/", curriculum_views.module_pdf, name="module_pdf"),
+    path("sessions/<int:session_id>/", curriculum_views.session_detail, name="session_detail"),
+    path("sessions/<int:session_id>/apply/", curriculum_views.session_apply, name="session_apply"),
+    path("applications/<int:application_id>/withdraw/", curriculum_views.application_withdraw, name="application_withdraw"),
     path("experts/", include("experts.urls")),
     # The home page by name: LOGIN_REDIRECT_URL = "home" lands on it in the current language.
     path("", wagtail_views.serve, {"path": ""}, name="home"),

@@ -1,12 +1,17 @@
-"""Forms of the curriculum app: the catalogue's filters."""
+"""Forms of the curriculum app: the catalogue's filters, sessions in the admin, applications and decisions."""
 
 from __future__ import annotations
 
-from django import forms
-from django.utils.translation import gettext_lazy as _
+from typing import Any
 
-from curriculum.models import ModuleFormat, ThematicChapter, ThematicPart
-from people.models import Language, ParticipantLevel, StakeholderCategory
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.models import Locale
+
+from curriculum.models import ModuleFormat, ModulePage, SessionApplication, SessionStatus, ThematicChapter, ThematicPart, TrainingSession
+from people.models import Language, ParticipantLevel, StakeholderCategory, User
 
 
 class CatalogueFilterForm(forms.Form):
@@ -50,3 +55,64 @@ class CatalogueFilterForm(forms.Form):
             self.fields[name].error_messages["invalid_choice"] = self.error_messages["invalid_choice"]
         self.fields["format"].error_messages["invalid_choice"] = self.error_messages["invalid_choice"]
         self.fields["q"].error_messages["max_length"] = _("Search for at most %(limit_value)d characters.")
+
+
+class TrainingSessionForm(WagtailAdminModelForm):
+    """The admin's session form: modules by code, trainers from the trainer role and the vetted experts."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from people.roles import TRAINER
+
+        self.fields["module"].queryset = ModulePage.objects.filter(locale=Locale.get_default()).order_by("code", "title")
+        self.fields["trainers"].queryset = (
+            User.objects.filter(Q(groups__name=TRAINER.group_name) | Q(expert_profile__status="vetted"), is_active=True)
+            .distinct()
+            .order_by("last_name", "first_name")
+        )
+
+    def clean_status(self) -> str:
+        status = self.cleaned_data["status"]
+        was = self.instance.status if self.instance.pk else None
+        if status == SessionStatus.CANCELLED and was != SessionStatus.CANCELLED:
+            raise forms.ValidationError(_("Cancel a session from its applications page, which tells every applicant by e-mail."))
+        return status
+
+
+class ApplicationForm(forms.Form):
+    """A trainee's application: motivation and the confirmation of organisation and position."""
+
+    motivation = forms.CharField(
+        label=_("Why do you want to take part?"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("What you expect to learn and how you will use it in your work; at most 2,000 characters."),
+        error_messages={"required": _("Tell us why you want to take part.")},
+    )
+    organisation_confirmed = forms.BooleanField(
+        label=_("The organisation in my profile is the one I work for"),
+        error_messages={"required": _("Confirm your organisation, or correct it in your profile first.")},
+    )
+    position_confirmed = forms.BooleanField(
+        label=_("The position level in my profile is mine"),
+        error_messages={"required": _("Confirm your position, or correct it in your profile first.")},
+    )
+
+
+class DecisionForm(forms.Form):
+    """A coordinator's decision on the ticked applications of a session."""
+
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[("approved", _("Approve")), ("waitlisted", _("Put on the waitlist")), ("rejected", _("Do not select"))],
+    )
+    applications = forms.ModelMultipleChoiceField(
+        label=_("Applications"),
+        queryset=SessionApplication.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Tick at least one application.")},
+    )
+
+    def __init__(self, *args: Any, session: TrainingSession, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["applications"].queryset = session.applications.all()

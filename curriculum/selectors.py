@@ -7,10 +7,21 @@ from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 from wagtail.models import Locale
 
-from curriculum.models import CurriculumIndexPage, LessonPage, LessonProgress, ModuleActivity, ModulePage
+from curriculum.models import (
+    ApplicationStatus,
+    CurriculumIndexPage,
+    LessonPage,
+    LessonProgress,
+    ModuleActivity,
+    ModulePage,
+    SessionApplication,
+    SessionStatus,
+    TrainingSession,
+)
 from curriculum.search import searchable_text
 
 CARD_PREFETCH = ("chapters", "audiences", "levels", "delivery_languages")
@@ -162,8 +173,16 @@ def user_role_codes(user: Any) -> frozenset[str]:
 
 
 def is_session_participant(*, user: Any, module: ModulePage) -> bool:
-    """Whether the trainee takes part in a session of this module (the sessions issue fills this in)."""
-    return False
+    """Whether the trainee has a confirmed place in a session of this module (in any of its languages) that is not cancelled."""
+    return (
+        SessionApplication.objects.filter(
+            trainee=user,
+            status=ApplicationStatus.APPROVED,
+            session__module__translation_key=module.translation_key,
+        )
+        .exclude(session__status=SessionStatus.CANCELLED)
+        .exists()
+    )
 
 
 def can_take_module(*, user: Any, module: ModulePage) -> bool:
@@ -237,3 +256,46 @@ def translation_report(source_locale: Locale) -> list[tuple[ModulePage, list[Tra
             states.append(TranslationState(language=locale.language_code, page=page, state=state))
         report.append((source, states))
     return report
+
+
+def upcoming_sessions(module: ModulePage) -> list[TrainingSession]:
+    """Sessions of a module (in any of its languages) that are open or planned and have not ended, soonest first."""
+    return list(
+        TrainingSession.objects.filter(
+            module__translation_key=module.translation_key,
+            status__in=[SessionStatus.OPEN, SessionStatus.CLOSED, SessionStatus.IN_PROGRESS],
+            end_date__gte=timezone.localdate(),
+        )
+        .select_related("language", "venue_country")
+        .annotate(approved=Count("applications", filter=Q(applications__status=ApplicationStatus.APPROVED)))
+        .order_by("start_date", "pk")
+    )
+
+
+def public_session(session_id: int) -> TrainingSession | None:
+    """A session visitors may see (not a draft), with its module, language and place."""
+    return (
+        TrainingSession.objects.exclude(status=SessionStatus.DRAFT)
+        .select_related("module", "language", "venue_country")
+        .annotate(approved=Count("applications", filter=Q(applications__status=ApplicationStatus.APPROVED)))
+        .filter(pk=session_id, module__live=True)
+        .first()
+    )
+
+
+def applications_of(user: Any) -> list[SessionApplication]:
+    """A trainee's applications, newest sessions first, with their sessions' modules and places."""
+    if not user.is_authenticated:
+        return []
+    return list(
+        SessionApplication.objects.filter(trainee=user)
+        .select_related("session__module", "session__language", "session__venue_country")
+        .order_by("-session__start_date", "-pk")
+    )
+
+
+def application_of(user: Any, application_id: int) -> SessionApplication | None:
+    """The application if it is the user's own, else None (so others get a 404)."""
+    if not user.is_authenticated:
+        return None
+    return SessionApplication.objects.select_related("session__module").filter(pk=application_id, trainee=user).first()

@@ -31,3 +31,11 @@ def module_pdf_render(pdf_id: int) -> str:
     )
     ModulePdf.objects.filter(pk=pdf_id).update(status=ModulePdf.Status.READY, file=pdf.file.name, error="", finished_at=timezone.now())
     return "ready"
+
+
+@shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=3)
+def session_reminders_send(days_before: int = 3) -> int:
+    """Remind approved participants of sessions that start within `days_before` days; each once, whatever the retries."""
+    from curriculum.enrolment import reminders_send
+
+    return reminders_send(days_before=days_before)

@@ -5,16 +5,18 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 from wagtail.models import Locale
 
-from curriculum import selectors, services
-from curriculum.forms import CatalogueFilterForm
-from curriculum.models import CurriculumIndexPage, CurriculumPartPage, LessonPage, ModulePage
+from curriculum import enrolment, selectors, services
+from curriculum.forms import ApplicationForm, CatalogueFilterForm
+from curriculum.models import CurriculumIndexPage, CurriculumPartPage, LessonPage, ModulePage, SessionApplication, TrainingSession
 from experts import selectors as expert_selectors
 
 PAGE_SIZE = 12
@@ -73,6 +75,7 @@ def module_context(request: HttpRequest, page: ModulePage) -> dict[str, object]:
         "trainers": [expert for expert in expert_selectors.module_trainers(page) if expert.is_publicly_listed],
         # live ones only; a preview's prerequisites are an in-memory list, not a queryset
         "prerequisites": [module for module in page.prerequisites.all() if module.live],
+        "sessions": selectors.upcoming_sessions(page),
     }
 
 
@@ -128,13 +131,14 @@ def my_learning(request: HttpRequest) -> HttpResponse:
     context = {
         "progress": selectors.learning_progress(user=request.user, locale=locale),
         "catalogue": selectors.catalogue_page_for(locale),
+        "applications": selectors.applications_of(request.user),
     }
     return TemplateResponse(request, "curriculum/my_learning.html", context)
 
 
 def module_pdf(request: HttpRequest, page_id: int) -> HttpResponse:
     """Download a module's PDF pack in its language; while it is being made, a page that refreshes itself."""
-    from django.http import FileResponse, Http404
+    from django.http import FileResponse
 
     from curriculum.models import ModulePdf
 
@@ -152,3 +156,67 @@ def module_pdf(request: HttpRequest, page_id: int) -> HttpResponse:
     # 202 while the worker renders it (the page refreshes itself); 503 when rendering failed
     status = 503 if pdf.status == ModulePdf.Status.FAILED else 202
     return TemplateResponse(request, "curriculum/module_pdf_pending.html", {"module": module, "pdf": pdf}, status=status)
+
+
+def session_detail(request: HttpRequest, session_id: int) -> HttpResponse:
+    """A session: its module, dates, place, seats, and for a signed-in trainee the application form or their application."""
+    session = selectors.public_session(session_id)
+    if session is None:
+        raise Http404
+    application = None
+    if request.user.is_authenticated:
+        application = session.applications.filter(trainee=request.user).first()
+    return _session_page(request, session, application, ApplicationForm())
+
+
+def _session_page(
+    request: HttpRequest, session: TrainingSession, application: SessionApplication | None, form: ApplicationForm, status: int = 200
+) -> HttpResponse:
+    is_trainee = "trainee" in selectors.user_role_codes(request.user)
+    context = {
+        "session": session,
+        "module": session.module.localized,
+        "application": application,
+        "form": form,
+        "is_trainee": is_trainee,
+        "seats_left": max(session.capacity - session.approved, 0),
+    }
+    return TemplateResponse(request, "curriculum/session_detail.html", context, status=status)
+
+
+@login_required
+@require_POST
+def session_apply(request: HttpRequest, session_id: int) -> HttpResponse:
+    """A trainee's application to a session; errors are shown on the session's page."""
+    session = selectors.public_session(session_id)
+    if session is None:
+        raise Http404
+    if "trainee" not in selectors.user_role_codes(request.user):
+        raise PermissionDenied
+    form = ApplicationForm(request.POST)
+    if form.is_valid():
+        try:
+            enrolment.session_apply(session=session, trainee=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Your application has been received; we have sent you a confirmation by e-mail."))
+            return redirect("my_learning")
+    existing = session.applications.filter(trainee=request.user).first()
+    return _session_page(request, session, existing, form, status=409 if existing else 400)
+
+
+@login_required
+@require_POST
+def application_withdraw(request: HttpRequest, application_id: int) -> HttpResponse:
+    """The trainee withdraws their application; anyone else's gets a 404."""
+    application = selectors.application_of(request.user, application_id)
+    if application is None:
+        raise Http404
+    try:
+        enrolment.application_withdraw(application=application, trainee=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("my_learning")
+    messages.success(request, _("Your application has been withdrawn."))
+    return redirect("my_learning")

@@ -47,3 +47,11 @@ def sync_authoring_after_structure_change(request: HttpRequest, page: Page) -> N
     """A new catalogue or part page (in any language) gets its authoring permissions and workflow."""
     if isinstance(page.specific, CurriculumIndexPage | CurriculumPartPage):
         services.authoring_permissions_sync()
+
+
+@hooks.register("register_admin_viewset")
+def register_session_viewset() -> object:
+    """Put the "Sessions" menu (training sessions and their applications) in the admin."""
+    from curriculum.viewsets import training_session_viewset
+
+    return training_session_viewset

@@ -72,7 +72,7 @@ def expert_match(request: HttpRequest) -> HttpResponse:
     invitations: list[Invitation] = []
     if form.is_bound and form.is_valid():
         matches = rank_experts(form.match_request(), limit=MATCH_LIMIT)
-        invitations = list(selectors.module_invitations(form.cleaned_data["module"]))
+        invitations = list(selectors.module_invitations(form.cleaned_data["module"], session=form.cleaned_data.get("session")))
     return TemplateResponse(
         request,
         "experts/admin/match.html",
@@ -108,6 +108,7 @@ def expert_invite(request: HttpRequest) -> HttpResponse:
         invited_by=request.user,
         message=form.cleaned_data["message"],
         match_request=criteria.match_request(),
+        session=criteria.cleaned_data.get("session"),
     )
     if outcome.invited:
         messages.success(

@@ -6,12 +6,13 @@ from typing import Any
 
 from django import forms
 from django.core.validators import FileExtensionValidator
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from wagtail.models import Locale
 
-from curriculum.models import ModulePage, ThematicChapter
-from experts.matching import MatchRequest, candidates, request_for_module
+from curriculum.models import ModulePage, SessionStatus, ThematicChapter, TrainingSession
+from experts.matching import MatchRequest, candidates, request_for_module, request_for_session
 from experts.models import BIO_MAX_LENGTH, CV_EXTENSIONS, ChapterDepth, ExpertProfile, ExpertStatus, LanguageLevel
 from experts.services import PublicConsent
 from experts.validators import validate_cv_file
@@ -186,8 +187,19 @@ class ModuleChoiceField(forms.ModelChoiceField):
 class MatchForm(forms.Form):
     """What a coordinator ranks experts for: a module, and what is known of its delivery."""
 
+    session = forms.ModelChoiceField(
+        label=_("Session"),
+        queryset=TrainingSession.objects.none(),
+        required=False,
+        empty_label=_("No session: the module in general"),
+        help_text=_("For a session, its module, language, dates, applicants and trainers are used; the fields below are ignored."),
+        error_messages={"invalid_choice": _("Choose a session from the list.")},
+    )
     module = ModuleChoiceField(
-        label=_("Module"), queryset=ModulePage.objects.none(), error_messages={"invalid_choice": _("Choose a module from the list.")}
+        label=_("Module"),
+        queryset=ModulePage.objects.none(),
+        required=False,
+        error_messages={"invalid_choice": _("Choose a module from the list.")},
     )
     language = forms.ModelChoiceField(
         label=_("Language of delivery"), queryset=Language.objects.all(), required=False, empty_label=_("Any language")
@@ -208,9 +220,16 @@ class MatchForm(forms.Form):
     def __init__(self, *args: Any, locale: Locale, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["module"].queryset = ModulePage.objects.filter(locale=locale).order_by("code", "title")
+        self.fields["session"].queryset = TrainingSession.objects.filter(
+            status__in=[SessionStatus.DRAFT, SessionStatus.OPEN, SessionStatus.CLOSED], end_date__gte=timezone.localdate()
+        ).select_related("module", "language")
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
+        if data.get("session"):
+            data["module"] = data["session"].module
+        elif not data.get("module") and "module" not in self.errors:
+            self.add_error("module", _("Choose a module, or a session."))
         start, end = data.get("start"), data.get("end")
         if start and end and end < start:
             self.add_error("end", _("The end cannot be before the start."))
@@ -219,6 +238,8 @@ class MatchForm(forms.Form):
     def match_request(self) -> MatchRequest:
         """The ranking request these criteria describe."""
         data = self.cleaned_data
+        if data.get("session"):
+            return request_for_session(data["session"])
         organisations = [line.strip() for line in (data.get("participant_organisations") or "").splitlines() if line.strip()]
         return request_for_module(
             data["module"],

@@ -29,7 +29,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from curriculum.models import ModulePage, ThematicChapter
+from curriculum.models import ModulePage, ThematicChapter, TrainingSession
 from experts.models import (
     AvailabilityWindow,
     ChapterDepth,
@@ -102,7 +102,9 @@ def request_for_module(
 ) -> MatchRequest:
     """A request for a module: its chapters, its team of accepted experts, and leaving out experts already invited."""
     invited = Invitation.objects.filter(
-        module__translation_key=module.translation_key, status__in=[InvitationStatus.PENDING, InvitationStatus.ACCEPTED]
+        module__translation_key=module.translation_key,
+        session__isnull=True,
+        status__in=[InvitationStatus.PENDING, InvitationStatus.ACCEPTED],
     )
     team = invited.filter(status=InvitationStatus.ACCEPTED).values_list("expert__user__gender", flat=True)
     return MatchRequest(
@@ -114,6 +116,37 @@ def request_for_module(
         team_genders=tuple(team),
         participant_organisations=tuple(participant_organisations),
         exclude_expert_ids=tuple(invited.values_list("expert_id", flat=True)),
+    )
+
+
+def request_for_session(session: TrainingSession) -> MatchRequest:
+    """A session's request: its module's chapters, its language and dates, its applicants' countries and organisations,
+    its trainers so far; experts already invited to it, or teaching it, are left out."""
+    from curriculum.models import ApplicationStatus
+
+    applicants = session.applications.filter(
+        status__in=[ApplicationStatus.SUBMITTED, ApplicationStatus.WAITLISTED, ApplicationStatus.APPROVED]
+    )
+    countries = set(applicants.exclude(country__isnull=True).values_list("country_id", flat=True))
+    if not countries and session.venue_country_id:
+        countries = {session.venue_country_id}
+    organisations = applicants.exclude(trainee__organisation__isnull=True).values_list("trainee__organisation__name", flat=True)
+    invited = Invitation.objects.filter(session=session, status__in=[InvitationStatus.PENDING, InvitationStatus.ACCEPTED])
+    trainer_ids = list(session.trainers.values_list("pk", flat=True))
+    return MatchRequest(
+        chapter_ids=tuple(chapter.pk for chapter in session.module.chapters.all()),
+        language_id=session.language_id,
+        country_ids=tuple(sorted(countries)),
+        start=session.start_date,
+        end=session.end_date,
+        team_genders=tuple(User.objects.filter(pk__in=trainer_ids).values_list("gender", flat=True)),
+        participant_organisations=tuple(sorted(set(organisations))),
+        exclude_expert_ids=tuple(
+            {
+                *invited.values_list("expert_id", flat=True),
+                *ExpertProfile.objects.filter(user_id__in=trainer_ids).values_list("pk", flat=True),
+            }
+        ),
     )
 
 

@@ -266,6 +266,15 @@ class Invitation(models.Model):
     module = models.ForeignKey(
         "curriculum.ModulePage", verbose_name=_("module"), on_delete=models.CASCADE, related_name="expert_invitations"
     )
+    session = models.ForeignKey(
+        "curriculum.TrainingSession",
+        verbose_name=_("session"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="expert_invitations",
+        help_text=_("Empty for an invitation to teach the module in general."),
+    )
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("invited by"), on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -282,11 +291,16 @@ class Invitation(models.Model):
         verbose_name_plural = _("invitations to teach")
         constraints = [
             models.CheckConstraint(condition=models.Q(status__in=InvitationStatus.values), name="invitation_status_known"),
-            # one open or accepted invitation per expert and module; declined ones may be renewed
+            # one open or accepted invitation per expert and module (or session); declined ones may be renewed
             models.UniqueConstraint(
                 fields=["expert", "module"],
-                condition=models.Q(status__in=["pending", "accepted"]),
+                condition=models.Q(status__in=["pending", "accepted"], session__isnull=True),
                 name="invitation_one_open_per_expert_module",
+            ),
+            models.UniqueConstraint(
+                fields=["expert", "session"],
+                condition=models.Q(status__in=["pending", "accepted"], session__isnull=False),
+                name="invitation_one_open_per_expert_session",
             ),
         ]
 

@@ -6,7 +6,7 @@ from datetime import date
 
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 
-from curriculum.models import ModulePage
+from curriculum.models import ModulePage, TrainingSession
 from experts.models import (
     AvailabilityWindow,
     ExpertChapter,
@@ -89,7 +89,7 @@ def invitation_for_user(user: User, invitation_id: int) -> Invitation | None:
     if not user.is_authenticated:
         return None
     return (
-        Invitation.objects.select_related("module", "expert__user", "invited_by")
+        Invitation.objects.select_related("module", "session__language", "expert__user", "invited_by")
         .filter(pk=invitation_id, expert__user=user, expert__anonymised_at__isnull=True)
         .first()
     )
@@ -103,6 +103,9 @@ def module_trainers(module: ModulePage) -> QuerySet[ExpertProfile]:
     return roster().filter(Exists(accepted), anonymised_at__isnull=True)
 
 
-def module_invitations(module: ModulePage) -> QuerySet[Invitation]:
-    """Invitations to any language version of a module, with their experts."""
-    return Invitation.objects.filter(module__translation_key=module.translation_key).select_related("expert__user", "invited_by")
+def module_invitations(module: ModulePage, session: TrainingSession | None = None) -> QuerySet[Invitation]:
+    """Invitations to one session, or to any language version of a module in general, with their experts."""
+    invitations = Invitation.objects.select_related("expert__user", "invited_by", "session")
+    if session is not None:
+        return invitations.filter(session=session)
+    return invitations.filter(module__translation_key=module.translation_key, session__isnull=True)

@@ -17,7 +17,7 @@ from django.utils import timezone, translation
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 
-from curriculum.models import ModulePage, ThematicChapter
+from curriculum.models import ModulePage, ThematicChapter, TrainingSession
 from experts.models import (
     AvailabilityWindow,
     ExpertChapter,
@@ -188,8 +188,9 @@ def expert_invite(
     invited_by: User,
     message: str = "",
     match_request: MatchRequest | None = None,
+    session: TrainingSession | None = None,
 ) -> InviteOutcome:
-    """Invite vetted experts to teach a module, each once; every invited expert is told by e-mail in their language.
+    """Invite vetted experts to teach a module (or one session of it), each once; each is told by e-mail in their language.
 
     With the ranking's request, each invitation keeps the expert's score and its reasons, written in the expert's language.
     """
@@ -213,13 +214,14 @@ def expert_invite(
                     invitation = Invitation.objects.create(
                         expert=expert,
                         module=module,
+                        session=session,
                         invited_by=invited_by,
                         message=message,
                         score=match.score if match else None,
                         reasons=[reason.text for reason in match.reasons] if match else [],
                     )
             except IntegrityError:
-                skipped.append((expert, _("already invited to this module")))
+                skipped.append((expert, _("already invited to this session") if session else _("already invited to this module")))
                 continue
             invited.append(invitation)
             with translation.override(language):
@@ -241,7 +243,7 @@ def invitation_respond(*, invitation: Invitation, user: User, accept: bool) -> I
     The answer is written by a conditional update (only while the invitation is pending), so of two
     answers sent at once exactly one counts, on SQLite as on PostgreSQL.
     """
-    locked = Invitation.objects.select_related("expert__user", "module", "invited_by").get(pk=invitation.pk)
+    locked = Invitation.objects.select_related("expert__user", "module", "session", "invited_by").get(pk=invitation.pk)
     if locked.expert.user_id != user.pk:
         raise ValidationError(_("This invitation is not yours."), code="not_yours")
     status = InvitationStatus.ACCEPTED if accept else InvitationStatus.DECLINED
@@ -249,6 +251,8 @@ def invitation_respond(*, invitation: Invitation, user: User, accept: bool) -> I
     if not Invitation.objects.filter(pk=locked.pk, status=InvitationStatus.PENDING).update(status=status, responded_at=now):
         raise ValidationError(_("This invitation has already been answered."), code="answered")
     locked.status, locked.responded_at = status, now
+    if status == InvitationStatus.ACCEPTED and locked.session_id:
+        locked.session.trainers.add(user)  # an accepted expert is one of the session's trainers
     coordinator = locked.invited_by
     if coordinator is not None and coordinator.email:
         language = coordinator.preferred_language or settings.LANGUAGE_CODE

@@ -62,6 +62,11 @@ COORDINATOR = Role(
         "wagtail_localize.submit_translation",
         "experts.view_expertprofile",
         "experts.change_expertprofile",
+        "curriculum.add_trainingsession",
+        "curriculum.change_trainingsession",
+        "curriculum.view_trainingsession",
+        "curriculum.view_sessionapplication",
+        "curriculum.change_sessionapplication",
     ),
 )
 ADMINISTRATOR = Role("administrator", "Administrators", _("Administrator"), (), all_permissions=True)

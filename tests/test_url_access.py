@@ -137,12 +137,42 @@ def _module_id() -> int:
     return ModulePageFactory(parent=CurriculumPartPageFactory(parent=CurriculumIndexPageFactory(slug="curriculum-m"))).pk
 
 
+def _session_id(status: str = "open") -> int:
+    from tests.factories.curriculum import TrainingSessionFactory
+
+    return TrainingSessionFactory(module=_module(), status=status).pk
+
+
+def _module() -> object:
+    from curriculum.models import ModulePage
+    from tests.factories.curriculum import CurriculumIndexPageFactory, CurriculumPartPageFactory, ModulePageFactory
+
+    existing = ModulePage.objects.filter(code="URL1").first()
+    if existing is not None:
+        return existing
+    return ModulePageFactory(code="URL1", parent=CurriculumPartPageFactory(parent=CurriculumIndexPageFactory(slug="curriculum-s")))
+
+
+def _trainee_application_id() -> int:
+    """An application of the `trainee` role's user (made here first, so the fixture finds it)."""
+    from curriculum.models import SessionApplication, TrainingSession
+    from people.models import User
+    from tests.factories.people import UserFactory
+
+    trainee = User.objects.filter(email="trainee@example.org").first() or UserFactory(role="trainee", email="trainee@example.org")
+    session = TrainingSession.objects.get(pk=_session_id())
+    return SessionApplication.objects.create(session=session, trainee=trainee, motivation="For the URL table.").pk
+
+
 SAMPLE_VALUES: dict[str, Callable[[], object]] = {
     "document_id": _public_document_id,
     "vetted_expert_id": lambda: _expert_id("vetted"),
     "applied_expert_id": lambda: _expert_id("applied"),
     "expert_invitation_id": _invitation_of_the_expert,
     "module_id": _module_id,
+    "open_session_id": _session_id,
+    "draft_session_id": lambda: _session_id("draft"),
+    "trainee_application_id": _trainee_application_id,
 }
 
 BAD_KEY = "not-a-valid-key"
@@ -177,6 +207,44 @@ URL_TABLE: dict[str, tuple[Sample, ...]] = {
     # Learning (curriculum app)
     "<lang>/learning/": (Sample("/en/learning/", signed_out_vs_in(LOGIN_EN, OK)),),
     "<lang>/modules/<int:page_id>/pdf/": (Sample("/en/modules/999999/pdf/", everyone(NOT_FOUND)),),
+    # Sessions and applications (curriculum app): sessions are public once planned; applying is for trainees
+    "<lang>/sessions/<int:session_id>/": (
+        Sample("/en/sessions/{open_session_id}/", everyone(OK)),
+        Sample("/en/sessions/{draft_session_id}/", everyone(NOT_FOUND)),
+        Sample("/en/sessions/999999/", everyone(NOT_FOUND)),
+    ),
+    "<lang>/sessions/<int:session_id>/apply/": (
+        Sample("/en/sessions/{open_session_id}/apply/", signed_out_vs_in(LOGIN_EN, NOT_ALLOWED)),
+        # an empty application: a trainee sees the form again with its errors; other roles do not apply
+        Sample(
+            "/en/sessions/{open_session_id}/apply/",
+            by_role(
+                anonymous=LOGIN_EN,
+                trainee=Outcome(400),
+                expert=FORBIDDEN,
+                trainer=FORBIDDEN,
+                coordinator=FORBIDDEN,
+                administrator=FORBIDDEN,
+            ),
+            method="post",
+        ),
+        Sample("/en/sessions/999999/apply/", signed_out_vs_in(LOGIN_EN, NOT_FOUND), method="post"),
+    ),
+    "<lang>/applications/<int:application_id>/withdraw/": (
+        Sample(
+            "/en/applications/{trainee_application_id}/withdraw/",
+            by_role(
+                anonymous=LOGIN_EN,
+                trainee=redirect("/en/learning/"),
+                expert=NOT_FOUND,
+                trainer=NOT_FOUND,
+                coordinator=NOT_FOUND,
+                administrator=NOT_FOUND,
+            ),
+            method="post",
+        ),
+        Sample("/en/applications/999999/withdraw/", signed_out_vs_in(LOGIN_EN, NOT_ALLOWED)),
+    ),
     # Expert roster (experts app): applying is public; profiles only for vetted, listed experts
     "<lang>/experts/apply/": (
         Sample("/en/experts/apply/", everyone(OK)),
@@ -286,6 +354,22 @@ PREFIX_RULES: dict[str, tuple[Sample, ...]] = {
             "/admin/roster/import/", by_role(**_SIGNED_OUT_OF_ADMIN, trainer=ADMIN_HOME, coordinator=OK, administrator=OK), method="post"
         ),
         Sample("/admin/roster/export/?format=csv", by_role(**_SIGNED_OUT_OF_ADMIN, trainer=ADMIN_HOME, coordinator=OK, administrator=OK)),
+        Sample("/admin/sessions/", by_role(**_SIGNED_OUT_OF_ADMIN, trainer=ADMIN_HOME, coordinator=OK, administrator=OK)),
+        Sample("/admin/sessions/new/", by_role(**_SIGNED_OUT_OF_ADMIN, trainer=ADMIN_HOME, coordinator=OK, administrator=OK)),
+        Sample(
+            "/admin/sessions/edit/{open_session_id}/", by_role(**_SIGNED_OUT_OF_ADMIN, trainer=ADMIN_HOME, coordinator=OK, administrator=OK)
+        ),
+        Sample(
+            "/admin/sessions/{open_session_id}/applications/",
+            by_role(**_SIGNED_OUT_OF_ADMIN, trainer=ADMIN_HOME, coordinator=OK, administrator=OK),
+        ),
+        # a bulk decision with nothing ticked is refused on the page
+        Sample(
+            "/admin/sessions/{open_session_id}/applications/",
+            by_role(**_SIGNED_OUT_OF_ADMIN, trainer=ADMIN_HOME, coordinator=Outcome(400), administrator=Outcome(400)),
+            method="post",
+            data={"decision": "approved"},
+        ),
         Sample("/admin/documents/", by_role(**_SIGNED_OUT_OF_ADMIN, trainer=OK, coordinator=OK, administrator=OK)),
     ),
     # Wagtail's document serving: documents in public collections are public.
@@ -382,6 +466,15 @@ def test_each_sample_url_exercises_the_pattern_it_is_listed_under():
                 wrong.append(f"{sample.url} stands for the {prefix!r} tree but resolves to {resolved!r}")
 
     assert not wrong, "\n".join(wrong)
+
+
+@pytest.fixture
+def trainee(reference_data):
+    """The trainee role's user (a sample may have made it already, to give it an application)."""
+    from people.models import User
+    from tests.factories.people import UserFactory
+
+    return User.objects.filter(email="trainee@example.org").first() or UserFactory(role="trainee", email="trainee@example.org")
 
 
 @pytest.fixture

@@ -200,6 +200,8 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Static entries; django-celery-beat copies them into its database tables when beat starts.
 CELERY_BEAT_SCHEDULE = {
     "publish-scheduled-pages": {"task": "home.tasks.publish_scheduled_pages", "schedule": 60.0},
+    # hourly: a reminder is sent once per participant (a unique row), so reruns send nothing twice
+    "session-reminders": {"task": "curriculum.tasks.session_reminders_send", "schedule": 3600.0},
 }
 if not CELERY_BROKER_URL:
     CELERY_BROKER_URL = "memory://"

@@ -1,6 +1,8 @@
 """Test settings: fast hashing, local memory mail, no external calls."""
 
 import os
+import tempfile
+from pathlib import Path
 
 from .base import *  # noqa: F403
 
@@ -13,3 +15,8 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WHITENOISE_AUTOREFRESH = True
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # A file, not memory: tests of simultaneous requests run threads with their own connections, which
+    # an in-memory database shares without SQLite's locking (and its busy timeout).
+    DATABASES["default"]["TEST"] = {"NAME": str(Path(tempfile.gettempdir()) / f"rtcm-test-{os.getpid()}.sqlite3")}

@@ -192,3 +192,57 @@ def test_the_invitation_names_the_module_in_the_experts_language(client, coordin
 
     assert "«Управление трудовой миграцией»" in mail.outbox[0].subject
     assert "Управление трудовой миграцией" in page and "Labour migration governance" not in page
+
+
+def test_a_session_is_matched_with_its_language_dates_applicants_and_trainers(
+    client, coordinator, module, django_capture_on_commit_callbacks
+):
+    import datetime
+
+    from curriculum.models import SessionApplication
+    from people.models import Country, Organisation, StakeholderCategory, User
+    from tests.factories.curriculum import TrainingSessionFactory
+    from tests.factories.people import UserFactory
+
+    start = datetime.date.today() + datetime.timedelta(days=40)
+    session = TrainingSessionFactory(
+        module=module,
+        language=Language.objects.get(code="ru"),
+        start_date=start,
+        end_date=start + datetime.timedelta(days=2),
+        application_deadline=start - datetime.timedelta(days=5),
+    )
+    ministry = Organisation.objects.create(
+        name="Fictional Ministry", country=Country.objects.get(iso_code="KZ"), category=StakeholderCategory.objects.get(code="government")
+    )
+    applicant = UserFactory(role="trainee", organisation=ministry, country=Country.objects.get(iso_code="KZ"))
+    SessionApplication.objects.create(session=session, trainee=applicant, motivation="x", country=applicant.country)
+    trainer = UserFactory(role="trainer", gender=User.Gender.MALE)
+    session.trainers.add(trainer)
+    fits = ExpertProfileFactory(
+        user__email="fits@example.org",
+        user__gender=User.Gender.FEMALE,
+        chapter_numbers=[13],
+        language_codes={"ru": "native"},
+        field_country_codes=["KZ"],
+        windows=[(start - datetime.timedelta(days=1), start + datetime.timedelta(days=10))],
+    )
+    conflicted = ExpertProfileFactory(
+        user__email="conflicted@example.org", organisation_name="Fictional Ministry", chapter_numbers=[13], language_codes={"ru": "native"}
+    )
+    client.force_login(coordinator)
+
+    ranking = client.get("/admin/roster/match/", {"session": session.pk}).context["matches"]
+    texts = [reason.text for reason in ranking[0].reasons]
+
+    assert [match.expert for match in ranking] == [fits, conflicted]
+    with translation.override(coordinator.preferred_language):  # the admin speaks the coordinator's language
+        assert gettext("Balances the trainer team, which has fewer women") in texts
+        assert gettext("Available over the whole period") in texts
+    assert ranking[1].has_conflict
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/admin/roster/invite/", {"session": session.pk, "experts": [fits.pk], "query": f"session={session.pk}", "message": ""})
+    invitation = Invitation.objects.get(expert=fits)
+    assert (invitation.session, invitation.module) == (session, module)
+    services.invitation_respond(invitation=invitation, user=fits.user, accept=True)
+    assert set(session.trainers.all()) == {trainer, fits.user}

@@ -8,9 +8,12 @@ revision for long listings (the page is live, as `add_child` leaves it).
 
 from __future__ import annotations
 
+import datetime
+
 import factory
 import wagtail_factories
 from django.conf import settings
+from django.utils import timezone
 from django.utils.text import slugify
 from wagtail.models import Locale
 
@@ -22,10 +25,13 @@ from curriculum.models import (
     ModuleActivity,
     ModuleFormat,
     ModulePage,
+    SessionStatus,
     ThematicChapter,
     ThematicPart,
+    TrainingSession,
 )
 from home.models import HomePage
+from people.models import Country, Language
 
 
 def _default_home() -> HomePage:
@@ -153,3 +159,20 @@ class ModuleActivityFactory(factory.django.DjangoModelFactory):
         if create and extracted:
             self.levels.set(extracted)
             self.save()
+
+
+class TrainingSessionFactory(factory.django.DjangoModelFactory):
+    """An open session in Baku, in Russian, a month from now, with 10 seats; pass `module=` (a published ModulePage)."""
+
+    class Meta:
+        model = TrainingSession
+
+    language = factory.LazyFunction(lambda: Language.objects.get(code="ru"))
+    start_date = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=30))
+    end_date = factory.LazyAttribute(lambda session: session.start_date + datetime.timedelta(days=2))
+    application_deadline = factory.LazyAttribute(lambda session: session.start_date - datetime.timedelta(days=7))
+    daily_schedule = "09:30–17:00"
+    venue_city = "Bakı"
+    venue_country = factory.LazyFunction(lambda: Country.objects.get(iso_code="AZ"))
+    capacity = 10
+    status = SessionStatus.OPEN

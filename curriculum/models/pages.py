@@ -21,6 +21,21 @@ from curriculum.blocks import BodyBlock
 from people.models import Language, ParticipantLevel, StakeholderCategory
 from people.translated import TrilingualName
 
+__all__ = [
+    "ActivityKind",
+    "CurriculumIndexPage",
+    "CurriculumPartPage",
+    "LessonPage",
+    "LessonProgress",
+    "ModuleActivity",
+    "ModuleFormat",
+    "ModuleMaterial",
+    "ModulePage",
+    "ModulePdf",
+    "ThematicChapter",
+    "ThematicPart",
+]
+
 
 class ThematicPart(TrilingualName):
     """One of the two parts of the curriculum (foundations; key areas)."""

@@ -36,6 +36,8 @@ urlpatterns += i18n_patterns(
     path("sessions/<int:session_id>/", curriculum_views.session_detail, name="session_detail"),
     path("sessions/<int:session_id>/apply/", curriculum_views.session_apply, name="session_apply"),
     path("applications/<int:application_id>/withdraw/", curriculum_views.application_withdraw, name="application_withdraw"),
+    path("sessions/<int:session_id>/attendance/", curriculum_views.session_attendance, name="session_attendance"),
+    path("teaching/", curriculum_views.my_teaching, name="my_teaching"),
     path("experts/", include("experts.urls")),
     # The home page by name: LOGIN_REDIRECT_URL = "home" lands on it in the current language.
     path("", wagtail_views.serve, {"path": ""}, name="home"),

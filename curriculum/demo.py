@@ -8,10 +8,12 @@ tried in the demo; docs/curriculum.md explains the choice.
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 from wagtail.models import Locale, Page
 
 from curriculum.draft_curriculum import DRAFT_CURRICULUM
@@ -209,3 +211,56 @@ def load() -> dict[str, int]:
         "activities": ModuleActivity.objects.count(),
         "lessons": LessonPage.objects.count(),
     }
+
+
+# (module code, language, days from today to the first day, days, city or "" for online, ISO country, seats, status)
+DEMO_SESSIONS: list[tuple[str, str, int, int, str, str, int, str]] = [
+    ("M13", "ru", 45, 3, "Bakı", "AZ", 20, "open"),
+    ("M21", "en", 60, 2, "", "", 30, "open"),
+    ("M11", "az", 90, 5, "Bakı", "AZ", 16, "draft"),
+]
+
+
+@transaction.atomic
+def load_sessions() -> dict[str, int]:
+    """Upcoming demo sessions of three draft-curriculum modules, with the demo trainer on them and the demo trainee
+    applying to the first; a session that exists (same module, language and place) is left alone."""
+    from curriculum import enrolment
+    from curriculum.models import SessionStatus, TrainingSession
+    from people.models import Country, User
+
+    trainer = User.objects.filter(email="trainer@rtcm.example.org").first()
+    trainee = User.objects.filter(email="trainee@rtcm.example.org").first()
+    today = timezone.localdate()
+    for code, language, offset, length, city, country, seats, status in DEMO_SESSIONS:
+        module = ModulePage.objects.filter(code=code, locale__language_code=settings.LANGUAGE_CODE).first()
+        if module is None:
+            continue
+        start = today + datetime.timedelta(days=offset)
+        session, created = TrainingSession.objects.get_or_create(
+            module=module,
+            language=Language.objects.get(code=language),
+            venue_city=city,
+            defaults={
+                "start_date": start,
+                "end_date": start + datetime.timedelta(days=length - 1),
+                "application_deadline": start - datetime.timedelta(days=14),
+                "daily_schedule": "09:30–17:00",
+                "venue_country": Country.objects.filter(iso_code=country).first(),
+                "online_url": "" if city else "https://meet.example.org/rtcm-demo",
+                "capacity": seats,
+                "women_target_percent": 50,
+                "status": status,
+            },
+        )
+        if created and trainer is not None:
+            session.trainers.add(trainer)
+        if created and trainee is not None and code == "M13" and session.status == SessionStatus.OPEN:
+            enrolment.session_apply(
+                session=session,
+                trainee=trainee,
+                motivation="Demo data: I coordinate the labour-migration desk of my agency.",
+                organisation_confirmed=True,
+                position_confirmed=True,
+            )
+    return {"sessions": TrainingSession.objects.count()}

@@ -2,21 +2,37 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from wagtail.models import Locale
 
-from curriculum import enrolment, selectors, services
+from curriculum import attendance, enrolment, selectors, services
 from curriculum.forms import ApplicationForm, CatalogueFilterForm
-from curriculum.models import CurriculumIndexPage, CurriculumPartPage, LessonPage, ModulePage, SessionApplication, TrainingSession
+from curriculum.models import (
+    ApplicationStatus,
+    Attendance,
+    CurriculumIndexPage,
+    CurriculumPartPage,
+    LessonPage,
+    ModulePage,
+    SessionApplication,
+    SessionStatus,
+    TrainingSession,
+)
 from experts import selectors as expert_selectors
 
 PAGE_SIZE = 12
@@ -220,3 +236,71 @@ def application_withdraw(request: HttpRequest, application_id: int) -> HttpRespo
         return redirect("my_learning")
     messages.success(request, _("Your application has been withdrawn."))
     return redirect("my_learning")
+
+
+@login_required
+def session_attendance(request: HttpRequest, session_id: int) -> HttpResponse:
+    """The trainer's phone-friendly attendance sheet: one day at a time, a checkbox per participant."""
+    session = TrainingSession.objects.select_related("module", "language").filter(pk=session_id).first()
+    if session is None or not attendance.may_record(request.user, session):
+        raise Http404
+    days = session.days()
+    day = _chosen_day(request, days)
+    if day is None:
+        return TemplateResponse(
+            request, "curriculum/session_attendance.html", {"session": session, "days": days, "error": True}, status=400
+        )
+    error = ""
+    if request.method == "POST":
+        try:
+            present = {int(value) for value in request.POST.getlist("present") if value.isdigit()}
+            changed = attendance.attendance_record(
+                session=session, day=day, present_ids=present, recorded_by=request.user, reason=request.POST.get("reason", "")
+            )
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+        else:
+            messages.success(request, _("Attendance of %(day)s saved (%(n)d marks changed).") % {"day": date_format(day), "n": changed})
+            return redirect(f"{reverse('session_attendance', args=[session.pk])}?day={day.isoformat()}")
+    marks = dict(Attendance.objects.filter(application__session=session, day=day).values_list("application_id", "present"))
+    rows = [{"application": a, "present": marks.get(a.pk, False), "recorded": a.pk in marks} for a in attendance.participants(session)]
+    context = {
+        "session": session,
+        "module": session.module.localized,
+        "days": days,
+        "day": day,
+        "rows": rows,
+        "error": error,
+        "is_coordinator": request.user.has_perm("curriculum.change_sessionapplication"),
+    }
+    return TemplateResponse(request, "curriculum/session_attendance.html", context, status=400 if error else 200)
+
+
+def _chosen_day(request: HttpRequest, days: list[datetime.date]) -> datetime.date | None:
+    raw = request.POST.get("day") or request.GET.get("day")
+    if not raw:
+        today = timezone.localdate()
+        return today if today in days else days[0]
+    try:
+        chosen = datetime.date.fromisoformat(raw)
+    except ValueError:
+        return None
+    return chosen if chosen in days else None
+
+
+@login_required
+def my_teaching(request: HttpRequest) -> HttpResponse:
+    """A trainer's sessions with their participants and the attendance sheet."""
+    sessions = list(
+        request.user.sessions_taught.exclude(status=SessionStatus.DRAFT)
+        .select_related("module", "language", "venue_country")
+        .prefetch_related(
+            Prefetch(
+                "applications",
+                queryset=SessionApplication.objects.filter(status=ApplicationStatus.APPROVED).select_related("trainee"),
+                to_attr="participants",
+            )
+        )
+        .order_by("-start_date")
+    )
+    return TemplateResponse(request, "curriculum/my_teaching.html", {"sessions": sessions})

@@ -230,6 +230,15 @@ URL_TABLE: dict[str, tuple[Sample, ...]] = {
         ),
         Sample("/en/sessions/999999/apply/", signed_out_vs_in(LOGIN_EN, NOT_FOUND), method="post"),
     ),
+    # the attendance sheet: the session's trainers (none here), coordinators and administrators
+    "<lang>/sessions/<int:session_id>/attendance/": (
+        Sample(
+            "/en/sessions/{open_session_id}/attendance/",
+            by_role(anonymous=LOGIN_EN, trainee=NOT_FOUND, trainer=NOT_FOUND, coordinator=OK, administrator=OK),
+        ),
+        Sample("/en/sessions/999999/attendance/", signed_out_vs_in(LOGIN_EN, NOT_FOUND)),
+    ),
+    "<lang>/teaching/": (Sample("/en/teaching/", signed_out_vs_in(LOGIN_EN, OK)),),
     "<lang>/applications/<int:application_id>/withdraw/": (
         Sample(
             "/en/applications/{trainee_application_id}/withdraw/",

@@ -22,6 +22,8 @@ from people.models import Country, Language, StakeholderCategory
 __all__ = [
     "ApplicationNotice",
     "ApplicationStatus",
+    "Attendance",
+    "AttendanceCorrection",
     "NoticeKind",
     "SessionApplication",
     "SessionQuota",
@@ -62,6 +64,12 @@ class TrainingSession(ClusterableModel):
     online_url = models.URLField(_("online link"), blank=True, help_text=_("The meeting link of an online or hybrid session."))
     capacity = models.PositiveSmallIntegerField(_("seats"), validators=[MinValueValidator(1), MaxValueValidator(500)])
     application_deadline = models.DateField(_("application deadline"))
+    completion_attendance_percent = models.PositiveSmallIntegerField(
+        _("attendance needed for completion (%)"),
+        default=80,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text=_("Participants who attend at least this share of the days complete the session."),
+    )
     women_target_percent = models.PositiveSmallIntegerField(
         _("target share of women (%)"),
         null=True,
@@ -110,6 +118,10 @@ class TrainingSession(ClusterableModel):
     def accepts_applications(self) -> bool:
         """Open, and the deadline not passed."""
         return self.status == SessionStatus.OPEN and timezone.localdate() <= self.application_deadline
+
+    def days(self) -> list[datetime.date]:
+        """Every day of the session, first to last."""
+        return [self.start_date + datetime.timedelta(days=n) for n in range((self.end_date - self.start_date).days + 1)]
 
     def confirmed_count(self) -> int:
         """Seats taken: approved applications."""
@@ -249,3 +261,45 @@ class ApplicationNotice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.application_id}: {self.kind}"
+
+
+class Attendance(models.Model):
+    """Whether a participant was there on one day of a session; corrections are logged."""
+
+    application = models.ForeignKey(SessionApplication, verbose_name=_("participant"), on_delete=models.CASCADE, related_name="attendance")
+    day = models.DateField(_("day"))
+    present = models.BooleanField(_("present"), default=False)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now=True)
+
+    class Meta:
+        ordering = ["day", "application_id"]
+        verbose_name = _("attendance")
+        verbose_name_plural = _("attendance")
+        constraints = [models.UniqueConstraint(fields=["application", "day"], name="attendance_once_per_participant_and_day")]
+
+    def __str__(self) -> str:
+        return f"{self.application_id} {self.day}: {'present' if self.present else 'absent'}"
+
+
+class AttendanceCorrection(models.Model):
+    """A coordinator's change of an attendance mark after the trainer recorded it."""
+
+    attendance = models.ForeignKey(Attendance, verbose_name=_("attendance"), on_delete=models.CASCADE, related_name="corrections")
+    was_present = models.BooleanField(_("was present"))
+    now_present = models.BooleanField(_("now present"))
+    corrected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("corrected by"), on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    corrected_at = models.DateTimeField(_("corrected at"), auto_now_add=True)
+    reason = models.CharField(_("reason"), max_length=500)
+
+    class Meta:
+        ordering = ["-corrected_at", "-pk"]
+        verbose_name = _("attendance correction")
+        verbose_name_plural = _("attendance corrections")
+
+    def __str__(self) -> str:
+        return f"{self.attendance}: {self.was_present} → {self.now_present}"

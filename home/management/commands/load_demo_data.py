@@ -27,4 +27,5 @@ class Command(BaseCommand):
             curriculum_services.trainer_assign_part(user=trainer, part_number=1)
         counts.update(experts_demo.load())
         counts.update(experts_demo.load_expert_account())
+        counts.update(curriculum_demo.load_sessions())
         self.stdout.write(self.style.SUCCESS("Demo data loaded: " + ", ".join(f"{k} {v}" for k, v in counts.items())))

@@ -278,3 +278,15 @@ def test_a_bulk_decision_without_a_ticked_application_is_refused(client, session
     response = client.post(f"/admin/sessions/{session.pk}/applications/", {"decision": "approved"})
 
     assert response.status_code == 400
+
+
+def test_the_demo_sessions_load_twice_without_duplicates(site):
+    from curriculum import demo
+    from curriculum.models import TrainingSession
+
+    demo.load()
+    first = demo.load_sessions()
+    second = demo.load_sessions()
+
+    assert first == second == {"sessions": len(demo.DEMO_SESSIONS)}
+    assert set(TrainingSession.objects.values_list("module__code", flat=True)) == {code for code, *_rest in demo.DEMO_SESSIONS}

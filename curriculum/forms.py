@@ -116,3 +116,13 @@ class DecisionForm(forms.Form):
     def __init__(self, *args: Any, session: TrainingSession, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["applications"].queryset = session.applications.all()
+
+
+class EnrolmentUploadForm(forms.Form):
+    """A participants' spreadsheet to check (dry run) before anyone is enrolled."""
+
+    file = forms.FileField(
+        label=_("Participants' spreadsheet"),
+        help_text=_("XLSX or CSV, at most 5 MB, one participant per row."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
+    )

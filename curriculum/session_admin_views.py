@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import os
+import uuid
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from curriculum import enrolment
-from curriculum.forms import DecisionForm
+from curriculum import bulk_enrolment, enrolment
+from curriculum.forms import DecisionForm, EnrolmentUploadForm
 from curriculum.models import ApplicationStatus, TrainingSession
 
 
@@ -82,4 +87,81 @@ def _cancel(request: HttpRequest, session: TrainingSession) -> HttpResponse:
         messages.success(
             request, ngettext("Session cancelled; %(n)d applicant told.", "Session cancelled; %(n)d applicants told.", told) % {"n": told}
         )
+    return redirect("sessions:applications", pk=session.pk)
+
+
+ENROL_SESSION_KEY = "session_enrolment_import"
+
+
+def session_enrol(request: HttpRequest, pk: int) -> HttpResponse:
+    """Bulk enrolment from a CSV or XLSX file: a dry run reports every invalid row; nothing is written until confirmed."""
+    if not request.user.has_perm("curriculum.change_sessionapplication"):
+        raise PermissionDenied
+    session = get_object_or_404(TrainingSession.objects.select_related("module", "language"), pk=pk)
+    if request.method == "POST" and "confirm" in request.POST:
+        return _enrol_confirm(request, session)
+    form = EnrolmentUploadForm(request.POST or None, request.FILES or None)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        content = upload.read()
+        report = bulk_enrolment.enrolment_import_parse(session=session, file=content, filename=upload.name)
+        if report.can_import:
+            name = default_storage.save(f"enrolment-imports/{uuid.uuid4().hex}-{os.path.basename(upload.name)}", ContentFile(content))
+            request.session[ENROL_SESSION_KEY] = {"path": name, "filename": upload.name, "session": session.pk}
+    return _enrol_page(request, session, form, report)
+
+
+def _enrol_page(
+    request: HttpRequest, session: TrainingSession, form: EnrolmentUploadForm, report: object, status: int = 200
+) -> HttpResponse:
+    counts = {}
+    if report is not None and not report.file_error:
+        counts = {
+            "new": report.count(bulk_enrolment.RowOutcome.NEW_USER),
+            "existing": report.count(bulk_enrolment.RowOutcome.EXISTING_USER),
+            "enrolled": report.count(bulk_enrolment.RowOutcome.ALREADY_ENROLLED),
+            "approved": report.planned(ApplicationStatus.APPROVED),
+            "waitlisted": report.planned(ApplicationStatus.WAITLISTED),
+        }
+    context = {"session": session, "form": form, "report": report, "counts": counts, "columns": bulk_enrolment.COLUMNS}
+    return TemplateResponse(request, "curriculum/admin/session_enrol.html", context, status=status)
+
+
+def _enrol_confirm(request: HttpRequest, session: TrainingSession) -> HttpResponse:
+    pending = request.session.get(ENROL_SESSION_KEY)
+    if not pending or pending.get("session") != session.pk or not default_storage.exists(pending["path"]):
+        messages.error(request, _("The checked file is no longer here: upload it again."))
+        return redirect("sessions:enrol", pk=session.pk)
+    with default_storage.open(pending["path"], "rb") as stored:
+        content = stored.read()
+    report = bulk_enrolment.enrolment_import_parse(session=session, file=content, filename=pending["filename"])
+    only_valid = request.POST.get("only_valid_rows") == "yes"
+    if not report.can_import or (report.invalid_rows and not only_valid):
+        messages.error(request, _("The file still has invalid rows: correct them, or confirm enrolling only the valid rows."))
+        return _enrol_page(request, session, EnrolmentUploadForm(), report, status=400)
+    try:
+        result = bulk_enrolment.enrolment_import_apply(report=report, session=session, enrolled_by=request.user, only_valid_rows=only_valid)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return _enrol_page(request, session, EnrolmentUploadForm(), report, status=409)
+    default_storage.delete(pending["path"])
+    del request.session[ENROL_SESSION_KEY]
+    if not result.written:
+        messages.error(request, result.error)
+        return redirect("sessions:enrol", pk=session.pk)
+    messages.success(
+        request,
+        _(
+            "Enrolled: %(approved)d with a seat, %(waitlisted)d on the waitlist; %(created)d new accounts, %(matched)d existing; "
+            "%(enrolled)d were enrolled already. No e-mail was sent."
+        )
+        % {
+            "approved": result.approved,
+            "waitlisted": result.waitlisted,
+            "created": result.users_created,
+            "matched": result.users_matched,
+            "enrolled": result.already_enrolled,
+        },
+    )
     return redirect("sessions:applications", pk=session.pk)

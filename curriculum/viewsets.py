@@ -88,6 +88,7 @@ class TrainingSessionViewSet(ModelViewSet):
         return [
             *super().get_urlpatterns(),
             path("<int:pk>/applications/", session_admin_views.session_applications, name="applications"),
+            path("<int:pk>/enrol/", session_admin_views.session_enrol, name="enrol"),
         ]
 
 

@@ -372,6 +372,10 @@ PREFIX_RULES: dict[str, tuple[Sample, ...]] = {
             "/admin/sessions/{open_session_id}/applications/",
             by_role(**_SIGNED_OUT_OF_ADMIN, trainer=ADMIN_HOME, coordinator=OK, administrator=OK),
         ),
+        Sample(
+            "/admin/sessions/{open_session_id}/enrol/",
+            by_role(**_SIGNED_OUT_OF_ADMIN, trainer=ADMIN_HOME, coordinator=OK, administrator=OK),
+        ),
         # a bulk decision with nothing ticked is refused on the page
         Sample(
             "/admin/sessions/{open_session_id}/applications/",

@@ -37,7 +37,9 @@ def test_a_trainee_applies_a_coordinator_approves_and_the_trainer_takes_attendan
     session.trainers.add(trainer)
     UserFactory(role="coordinator", email="coordinator@example.org", preferred_language="en")
     ministry = Organisation.objects.create(
-        name="Dövlət Miqrasiya Xidməti", country=Country.objects.get(iso_code="AZ"), category=StakeholderCategory.objects.get(code="government")
+        name="Dövlət Miqrasiya Xidməti",
+        country=Country.objects.get(iso_code="AZ"),
+        category=StakeholderCategory.objects.get(code="government"),
     )
     trainee = UserFactory(role="trainee", email="leyla@example.org", first_name="Leyla", last_name="Həsənova", organisation=ministry)
 

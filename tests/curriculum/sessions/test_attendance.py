@@ -38,7 +38,9 @@ def test_the_trainer_records_a_day_on_the_attendance_page(client, running):
     saved = client.post(f"/en/sessions/{session.pk}/attendance/", {"day": day, "present": [first.pk, third.pk]})
 
     assert page.status_code == 200
-    assert [row["application"] for row in page.context["rows"]] == sorted([first, second, third], key=lambda a: (a.trainee.last_name, a.trainee.first_name, a.pk))
+    assert [row["application"] for row in page.context["rows"]] == sorted(
+        [first, second, third], key=lambda a: (a.trainee.last_name, a.trainee.first_name, a.pk)
+    )
     assert saved.status_code == 302
     assert dict(Attendance.objects.values_list("application_id", "present")) == {first.pk: True, second.pk: False, third.pk: True}
 

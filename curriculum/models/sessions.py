@@ -229,7 +229,7 @@ class SessionApplication(models.Model):
     def can_withdraw(self) -> bool:
         """A trainee may withdraw an application that is still in play, before the session ends."""
         return self.status in {ApplicationStatus.SUBMITTED, ApplicationStatus.WAITLISTED, ApplicationStatus.APPROVED} and (
-            self.session.end_date >= datetime.date.today()
+            self.session.end_date >= timezone.localdate()
         )
 
 

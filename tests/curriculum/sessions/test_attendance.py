@@ -110,7 +110,7 @@ def test_completion_needs_80_percent_of_the_days(running):
 
 
 def test_the_trainers_page_lists_their_sessions_and_participants(client, running):
-    session, trainer, applications = running
+    session, trainer, _applications = running
     client.force_login(trainer)
 
     response = client.get("/en/teaching/")

@@ -1,0 +1,102 @@
+"""Coordinators create and edit sessions in the admin; bad input is explained on the form, nothing is saved."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.utils import timezone
+from wagtail.test.utils.form_data import inline_formset, nested_form_data
+
+from curriculum import enrolment
+from curriculum.models import SessionQuota, TrainingSession
+from people.models import Country, Language
+
+
+def form_data(module, **changes):
+    start = timezone.localdate() + datetime.timedelta(days=30)
+    data = {
+        "module": module.pk,
+        "language": Language.objects.get(code="ru").pk,
+        "status": "open",
+        "start_date": start.isoformat(),
+        "end_date": (start + datetime.timedelta(days=2)).isoformat(),
+        "application_deadline": (start - datetime.timedelta(days=7)).isoformat(),
+        "daily_schedule": "09:30–17:00",
+        "venue_city": "Bakı",
+        "venue_country": Country.objects.get(iso_code="AZ").pk,
+        "online_url": "",
+        "capacity": "12",
+        "completion_attendance_percent": "80",
+        "women_target_percent": "50",
+        "quotas": inline_formset([{"country": Country.objects.get(iso_code="AZ").pk, "category": "", "max_seats": "4"}]),
+        "trainers": [],
+    }
+    data.update(changes)
+    return nested_form_data(data)
+
+
+def test_a_coordinator_creates_a_session_with_a_quota(client, coordinator, module):
+    client.force_login(coordinator)
+
+    response = client.post("/admin/sessions/new/", form_data(module))
+
+    assert response.status_code == 302, response.context["form"].errors if response.context else response
+    session = TrainingSession.objects.get()
+    assert (session.capacity, session.venue_city) == (12, "Bakı")
+    assert list(SessionQuota.objects.values_list("country__iso_code", "max_seats")) == [("AZ", 4)]
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"end_date": "2020-01-01"}, "end_date"),
+        ({"application_deadline": "2099-01-01"}, "application_deadline"),
+        ({"venue_city": "", "online_url": ""}, "venue_city"),
+        ({"venue_country": ""}, "venue_country"),
+        ({"capacity": "0"}, "capacity"),
+        ({"status": "cancelled"}, "status"),
+    ],
+)
+def test_bad_session_input_is_explained_on_the_form_and_saves_nothing(client, coordinator, module, changes, field):
+    client.force_login(coordinator)
+
+    response = client.post("/admin/sessions/new/", form_data(module, **changes))
+
+    assert response.status_code == 200
+    assert field in response.context["form"].errors
+    assert not TrainingSession.objects.exists()
+
+
+def test_seats_cannot_go_below_the_confirmed_participants(client, coordinator, session, make_trainee):
+    for _ in range(3):
+        application = enrolment.session_apply(
+            session=session, trainee=make_trainee(), motivation="x", organisation_confirmed=True, position_confirmed=True
+        )
+        enrolment.application_decide(application=application, decision="approved", decided_by=coordinator)
+    client.force_login(coordinator)
+
+    response = client.post(
+        f"/admin/sessions/edit/{session.pk}/",
+        form_data(
+            session.module,
+            capacity="2",
+            start_date=session.start_date.isoformat(),
+            end_date=session.end_date.isoformat(),
+            application_deadline=session.application_deadline.isoformat(),
+            quotas=inline_formset([]),
+        ),
+    )
+
+    assert response.status_code == 200
+    assert "capacity" in response.context["form"].errors
+    session.refresh_from_db()
+    assert session.capacity == 10
+
+
+def test_a_trainer_cannot_create_a_session(client, trainer, module):
+    client.force_login(trainer)
+
+    client.post("/admin/sessions/new/", form_data(module))
+
+    assert not TrainingSession.objects.exists()

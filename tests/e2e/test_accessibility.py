@@ -241,3 +241,42 @@ def test_an_experts_own_pages_pass_the_same_audit(page, demo_site, language):
         if (a["banner"], a["main"], a["contentinfo"]) != (1, 1, 1)
     } == {}
     assert contrast == {}
+
+
+@pytest.mark.parametrize("language", ["az", "ru"])
+def test_session_pages_and_my_learning_pass_the_same_audit(page, demo_site, language):
+    from tests.conftest import PASSWORD
+    from tests.factories.curriculum import CurriculumIndexPageFactory, CurriculumPartPageFactory, ModulePageFactory, TrainingSessionFactory
+
+    module = ModulePageFactory(parent=CurriculumPartPageFactory(parent=CurriculumIndexPageFactory()))
+    session = TrainingSessionFactory(module=module)
+    trainee = UserFactory(role="trainee", email="audited.trainee@example.org", preferred_language=language)
+    session.trainers.add(trainee)  # to see the attendance sheet too
+    page.goto(f"/{language}/accounts/login/")
+    page.locator("input[name=login]").fill(trainee.email)
+    page.locator("input[name=password]").fill(PASSWORD)
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url(f"**/{language}/")
+    urls = [
+        f"/{language}/sessions/{session.pk}/",
+        f"/{language}/learning/",
+        f"/{language}/teaching/",
+        f"/{language}/sessions/{session.pk}/attendance/",
+        module.url,
+    ]
+
+    audits = _audit(page, urls)
+    contrast = {}
+    for url in urls:
+        page.goto(url)
+        if found := page.evaluate(CONTRAST):
+            contrast[url] = found
+
+    assert {url: a["unlabelled"] for url, a in audits.items() if a["unlabelled"]} == {}
+    assert {url: a["h1"] for url, a in audits.items() if len(a["h1"]) != 1} == {}
+    assert {
+        url: (a["banner"], a["main"], a["contentinfo"])
+        for url, a in audits.items()
+        if (a["banner"], a["main"], a["contentinfo"]) != (1, 1, 1)
+    } == {}
+    assert contrast == {}

@@ -51,7 +51,7 @@ class SessionIndexView(IndexView):
         return [
             *super().columns,
             Column("seats", label=_("Confirmed / seats"), accessor=lambda s: f"{s.approved} / {s.capacity}"),
-            Column("waiting", label=_("Waiting for a decision or on the waitlist"), accessor="waiting"),
+            Column("waiting", label=_("Waiting"), accessor="waiting"),
         ]
 
 
@@ -64,7 +64,7 @@ class TrainingSessionViewSet(ModelViewSet):
     menu_order = 250
     add_to_admin_menu = True
     index_view_class = SessionIndexView
-    list_display = ["module", "language", "start_date", "end_date", "venue_city", "status"]
+    list_display = ["__str__", "venue_city", "status"]
     filterset_class = SessionFilterSet
     ordering = ["-start_date"]
     copy_view_enabled = False

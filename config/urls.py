@@ -9,6 +9,7 @@ from wagtail import views as wagtail_views
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from curriculum import certificate_views
 from curriculum import views as curriculum_views
 from home import views as home_views
 
@@ -38,6 +39,9 @@ urlpatterns += i18n_patterns(
     path("applications/<int:application_id>/withdraw/", curriculum_views.application_withdraw, name="application_withdraw"),
     path("sessions/<int:session_id>/attendance/", curriculum_views.session_attendance, name="session_attendance"),
     path("teaching/", curriculum_views.my_teaching, name="my_teaching"),
+    path("certificates/verify/<str:code>/", certificate_views.certificate_verify, name="certificate_verify"),
+    path("certificates/<str:code>/download/", certificate_views.certificate_download, name="certificate_download"),
+    path("certificates/<str:code>/revoke/", certificate_views.certificate_revoke_view, name="certificate_revoke"),
     path("experts/", include("experts.urls")),
     # The home page by name: LOGIN_REDIRECT_URL = "home" lands on it in the current language.
     path("", wagtail_views.serve, {"path": ""}, name="home"),

@@ -15,7 +15,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from curriculum import bulk_enrolment, enrolment
+from curriculum import bulk_enrolment, certificates, enrolment
 from curriculum.forms import DecisionForm, EnrolmentUploadForm
 from curriculum.models import ApplicationStatus, TrainingSession
 
@@ -29,12 +29,16 @@ def session_applications(request: HttpRequest, pk: int) -> HttpResponse:
     status = 200
     if request.method == "POST" and request.POST.get("action") == "cancel":
         return _cancel(request, session)
+    if request.method == "POST" and request.POST.get("action") == "complete":
+        return _complete(request, session)
     if request.method == "POST":
         if form.is_valid():
             _decide(request, form)
             return redirect("sessions:applications", pk=session.pk)
         status = 400
-    applications = session.applications.select_related("trainee__organisation", "country", "category").order_by("created_at", "pk")
+    applications = session.applications.select_related("trainee__organisation", "country", "category", "certificate").order_by(
+        "created_at", "pk"
+    )
     return TemplateResponse(
         request,
         "curriculum/admin/session_applications.html",
@@ -164,4 +168,14 @@ def _enrol_confirm(request: HttpRequest, session: TrainingSession) -> HttpRespon
             "enrolled": result.already_enrolled,
         },
     )
+    return redirect("sessions:applications", pk=session.pk)
+
+
+def _complete(request: HttpRequest, session: TrainingSession) -> HttpResponse:
+    try:
+        certificates.session_complete(session=session, completed_by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Session completed; the certificates are being issued and appear in each participant's My learning."))
     return redirect("sessions:applications", pk=session.pk)

@@ -39,3 +39,15 @@ def session_reminders_send(days_before: int = 3) -> int:
     from curriculum.enrolment import reminders_send
 
     return reminders_send(days_before=days_before)
+
+
+@shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def certificates_issue(session_id: int) -> int:
+    """Issue the certificates of a completed session; a retry or a second run issues nothing twice. Returns how many were new."""
+    from curriculum.certificates import certificates_issue_for_session
+    from curriculum.models import SessionStatus, TrainingSession
+
+    session = TrainingSession.objects.filter(pk=session_id, status=SessionStatus.COMPLETED).first()
+    if session is None:
+        return 0
+    return certificates_issue_for_session(session)

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from wagtail.models import Locale
 
-from curriculum import attendance, enrolment, selectors, services
+from curriculum import attendance, certificates, enrolment, selectors, services
 from curriculum.forms import ApplicationForm, CatalogueFilterForm
 from curriculum.models import (
     ApplicationStatus,
@@ -148,6 +148,7 @@ def my_learning(request: HttpRequest) -> HttpResponse:
         "progress": selectors.learning_progress(user=request.user, locale=locale),
         "catalogue": selectors.catalogue_page_for(locale),
         "applications": selectors.applications_of(request.user),
+        "certificates": list(certificates.certificates_of(request.user).filter(revoked_at__isnull=True)),
     }
     return TemplateResponse(request, "curriculum/my_learning.html", context)
 

@@ -164,6 +164,28 @@ def _trainee_application_id() -> int:
     return SessionApplication.objects.create(session=session, trainee=trainee, motivation="For the URL table.").pk
 
 
+def _certificate_code(revoked: bool = False) -> str:
+    """A certificate on the `trainee` role's application (no file yet: the download renders it)."""
+    from django.utils import timezone
+
+    from curriculum.models import Certificate, SessionApplication
+
+    application = SessionApplication.objects.get(pk=_trainee_application_id())
+    session = application.session
+    certificate = Certificate.objects.create(
+        application=application,
+        kind="completion",
+        language="en",
+        holder_name="Trainee",
+        module_title="URL1",
+        start_date=session.start_date,
+        end_date=session.end_date,
+        place="Bakı",
+        **({"revoked_at": timezone.now(), "revoked_reason": "Issued by mistake."} if revoked else {}),
+    )
+    return certificate.code
+
+
 SAMPLE_VALUES: dict[str, Callable[[], object]] = {
     "document_id": _public_document_id,
     "vetted_expert_id": lambda: _expert_id("vetted"),
@@ -173,6 +195,8 @@ SAMPLE_VALUES: dict[str, Callable[[], object]] = {
     "open_session_id": _session_id,
     "draft_session_id": lambda: _session_id("draft"),
     "trainee_application_id": _trainee_application_id,
+    "certificate_code": _certificate_code,
+    "revoked_certificate_code": lambda: _certificate_code(revoked=True),
 }
 
 BAD_KEY = "not-a-valid-key"
@@ -239,6 +263,42 @@ URL_TABLE: dict[str, tuple[Sample, ...]] = {
         Sample("/en/sessions/999999/attendance/", signed_out_vs_in(LOGIN_EN, NOT_FOUND)),
     ),
     "<lang>/teaching/": (Sample("/en/teaching/", signed_out_vs_in(LOGIN_EN, OK)),),
+    # Certificates: anyone verifies a code; the holder and coordinators download; coordinators revoke
+    "<lang>/certificates/verify/<str:code>/": (
+        Sample("/en/certificates/verify/{certificate_code}/", everyone(OK)),
+        Sample("/en/certificates/verify/{revoked_certificate_code}/", everyone(OK)),
+        Sample("/en/certificates/verify/NOTACODE/", everyone(NOT_FOUND)),
+    ),
+    "<lang>/certificates/<str:code>/download/": (
+        Sample(
+            "/en/certificates/{certificate_code}/download/",
+            by_role(anonymous=LOGIN_EN, trainee=OK, expert=NOT_FOUND, trainer=NOT_FOUND, coordinator=OK, administrator=OK),
+        ),
+        Sample(
+            "/en/certificates/{revoked_certificate_code}/download/",
+            by_role(anonymous=LOGIN_EN, trainee=NOT_FOUND, expert=NOT_FOUND, trainer=NOT_FOUND, coordinator=OK, administrator=OK),
+        ),
+        Sample("/en/certificates/NOTACODE/download/", signed_out_vs_in(LOGIN_EN, NOT_FOUND)),
+    ),
+    "<lang>/certificates/<str:code>/revoke/": (
+        Sample(
+            "/en/certificates/{certificate_code}/revoke/",
+            by_role(anonymous=LOGIN_EN, trainee=NOT_FOUND, expert=NOT_FOUND, trainer=NOT_FOUND, coordinator=OK, administrator=OK),
+        ),
+        # without a reason nothing is revoked
+        Sample(
+            "/en/certificates/{certificate_code}/revoke/",
+            by_role(
+                anonymous=LOGIN_EN,
+                trainee=NOT_FOUND,
+                expert=NOT_FOUND,
+                trainer=NOT_FOUND,
+                coordinator=Outcome(400),
+                administrator=Outcome(400),
+            ),
+            method="post",
+        ),
+    ),
     "<lang>/applications/<int:application_id>/withdraw/": (
         Sample(
             "/en/applications/{trainee_application_id}/withdraw/",

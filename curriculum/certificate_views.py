@@ -1,0 +1,77 @@
+"""Views of certificates: the public verification page, the PDF download, and a coordinator's revocation."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+
+from curriculum import certificates
+from curriculum.models import Certificate
+
+COORDINATOR_PERMISSION = "curriculum.change_sessionapplication"
+
+
+class CertificateRevokeForm(forms.Form):
+    """The coordinator's reason for revoking a certificate."""
+
+    reason = forms.CharField(
+        label=gettext_lazy("Reason for revoking"),
+        max_length=certificates.REASON_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=gettext_lazy("Kept in the record for coordinators; the public verification page shows only the date."),
+        error_messages={"required": gettext_lazy("Give the reason for revoking the certificate.")},
+    )
+
+
+def _verify_page(request: HttpRequest, certificate: Certificate | None, **extra: object) -> TemplateResponse:
+    # an unknown code is a 404: there is no such certificate, and crawlers and monitors should see it so; the page still explains
+    status = extra.pop("status", 200 if certificate is not None else 404)
+    context = {"facts": certificates.public_facts(certificate) if certificate is not None else None, **extra}
+    return TemplateResponse(request, "curriculum/certificate_verify.html", context, status=status)
+
+
+@never_cache
+def certificate_verify(request: HttpRequest, code: str) -> HttpResponse:
+    """Public, no sign-in: whether a certificate is valid, revoked (and when) or unknown, with only its name, module, dates and kind."""
+    return _verify_page(request, certificates.certificate_by_code(code))
+
+
+@login_required
+def certificate_download(request: HttpRequest, code: str) -> HttpResponse:
+    """The certificate's PDF for its holder (while valid) and for coordinators; a 404 for anyone else."""
+    certificate = certificates.certificate_by_code(code)
+    if certificate is None or not certificates.may_download(request.user, certificate):
+        raise Http404
+    certificate = certificates.certificate_file_ensure(certificate)
+    return FileResponse(
+        certificate.file.open("rb"), as_attachment=True, filename=f"certificate-{certificate.code}.pdf", content_type="application/pdf"
+    )
+
+
+@never_cache
+@login_required
+def certificate_revoke_view(request: HttpRequest, code: str) -> HttpResponse:
+    """A coordinator revokes a certificate with a reason (POST); GET shows the certificate and the form. A 404 for anyone else."""
+    certificate = certificates.certificate_by_code(code)
+    if certificate is None or not request.user.has_perm(COORDINATOR_PERMISSION):
+        raise Http404
+    form = CertificateRevokeForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                certificates.certificate_revoke(certificate=certificate, revoked_by=request.user, reason=form.cleaned_data["reason"])
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("The certificate has been revoked."))
+                return redirect("certificate_revoke", code=certificate.code)
+        return _verify_page(request, certificate, form=form, revoking=True, record=certificate, status=400)
+    return _verify_page(request, certificate, form=form, revoking=True, record=certificate)

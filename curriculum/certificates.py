@@ -1,0 +1,332 @@
+"""Certificates: issued once per enrolment when a session completes, rendered to PDF in the trainee's language, verified and revoked.
+
+What a certificate says (name, module title, dates, hours, place) is copied onto its row when it is
+issued, in the trainee's language, so a PDF rendered again later says the same; the row also keeps
+the module page's published revision that was taught. Issuing is idempotent: the database allows
+one certificate per enrolment, a second attempt (a retried task, a second worker) gets the first.
+"""
+
+from __future__ import annotations
+
+import atexit
+import datetime
+import gc
+import logging
+import os
+import threading
+from dataclasses import dataclass
+from typing import Any
+
+from celery.signals import worker_process_shutdown
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+
+from curriculum import attendance
+from curriculum.models import (
+    ApplicationStatus,
+    Certificate,
+    CertificateKind,
+    SessionApplication,
+    SessionStatus,
+    TrainingSession,
+)
+from curriculum.pdf import FONT_STACK, _font_faces
+from curriculum.tasks import certificates_issue
+from people.models import User
+
+logger = logging.getLogger(__name__)
+
+# Printed on every certificate and encoded in its QR code: a contract with paper, so it is spelt out
+# here rather than reversed from the URL configuration (config/urls.py must route it to certificate_verify).
+VERIFY_PATH = "/{language}/certificates/verify/{code}/"
+REASON_MAX_LENGTH = 500
+QR_SCALE = 8  # pixels per module of the QR code's PNG: sharp when printed at about 3 cm
+
+
+def verification_url(certificate: Certificate) -> str:
+    """The absolute address of the certificate's public verification page, in its language."""
+    path = VERIFY_PATH.format(language=certificate.language, code=certificate.code)
+    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
+
+
+def printed_code(code: str) -> str:
+    """The code as printed, in groups of four: ABCD-EFGH-JKMN-PQRS-TUVW."""
+    return "-".join(code[start : start + 4] for start in range(0, len(code), 4))
+
+
+def normalised_code(raw: str) -> str:
+    """A code as someone typed it from paper: capitals, without spaces or hyphens."""
+    return "".join(raw.split()).replace("-", "").upper()[:64]
+
+
+def qr_code_data_uri(url: str) -> str:
+    """A PNG of the QR code of `url` as a data URI, for the PDF (medium error correction, quiet zone of 4)."""
+    import segno
+
+    return segno.make(url, error="m", micro=False).png_data_uri(scale=QR_SCALE, border=4)
+
+
+def certificate_language(trainee: User) -> str:
+    """The trainee's chosen language if the site speaks it, else the default one."""
+    language = trainee.preferred_language
+    return language if language in {code for code, _name in settings.LANGUAGES} else settings.LANGUAGE_CODE
+
+
+# WeasyPrint decompresses every WOFF2 file of a document's @font-face rules each time it renders: for
+# the six Noto Sans subsets that is about 0.35 s, nine tenths of a certificate. Parsed once into a
+# stylesheet with its own FontConfiguration, the same faces (curriculum.pdf's, one family per subset)
+# serve every later certificate. Not shared across threads (Pango's font map is not thread-safe) nor
+# across forks (a forked child must not delete its parent's font files).
+class _Fonts(threading.local):
+    """The bundled fonts' @font-face rules, parsed once per process and thread."""
+
+    config: Any = None
+    stylesheet: Any = None
+
+
+_fonts = _Fonts()
+
+
+def _forget_fonts_after_fork() -> None:
+    if _fonts.config is not None:
+        _fonts.config._folder = None  # the font files are the parent's: this process must not delete them when it lets go
+    _fonts.config = _fonts.stylesheet = None
+
+
+def fonts_release() -> None:
+    """Let go of this thread's parsed fonts and delete their files; a worker process calls it before it ends."""
+    _fonts.config = _fonts.stylesheet = None
+    gc.collect()  # the FontConfiguration sits in reference cycles: its clean-up runs when they are collected
+
+
+def _fonts_release_on_shutdown(**kwargs: object) -> None:
+    fonts_release()
+
+
+os.register_at_fork(after_in_child=_forget_fonts_after_fork)
+# at a normal exit, while the interpreter can still run WeasyPrint's clean-up; a Celery pool process ends
+# without running atexit, so it lets go on worker_process_shutdown (this module is loaded by the first task)
+atexit.register(fonts_release)
+worker_process_shutdown.connect(_fonts_release_on_shutdown)
+
+
+def _font_stylesheet() -> tuple[Any, Any]:
+    """This thread's FontConfiguration and the stylesheet of the bundled fonts' @font-face rules."""
+    if _fonts.config is None:
+        from weasyprint import CSS
+        from weasyprint.text.fonts import FontConfiguration
+
+        config = FontConfiguration()
+        _fonts.stylesheet, _fonts.config = CSS(string=_font_faces(), font_config=config), config
+    return _fonts.config, _fonts.stylesheet
+
+
+def render_certificate_pdf(certificate: Certificate) -> bytes:
+    """Render a certificate to PDF bytes in its language, from what its row says, with the QR code of its verification page."""
+    from weasyprint import HTML
+
+    url = verification_url(certificate)
+    with translation.override(certificate.language):
+        html = render_to_string(
+            "pdf/certificate.html",
+            {
+                "certificate": certificate,
+                "kind_label": certificate.get_kind_display(),
+                "is_completion": certificate.kind == CertificateKind.COMPLETION,
+                "printed_code": printed_code(certificate.code),
+                "verification_url": url,
+                "qr_code": qr_code_data_uri(url),
+                "issued_on": timezone.localdate(certificate.issued_at),
+                "font_stack": FONT_STACK,
+                "language": certificate.language,
+            },
+        )
+    font_config, fonts = _font_stylesheet()
+    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(stylesheets=[fonts], font_config=font_config)
+
+
+def certificate_file_ensure(certificate: Certificate) -> Certificate:
+    """Render and store the certificate's PDF unless it is stored already (never written, or lost from the storage)."""
+    if certificate.file and certificate.file.storage.exists(certificate.file.name):
+        return certificate
+    recorded = certificate.file.name or ""
+    certificate.file.save("certificate.pdf", ContentFile(render_certificate_pdf(certificate)), save=False)
+    # compare and swap: if another process stored its copy meanwhile, keep that one and drop ours
+    if not Certificate.objects.filter(pk=certificate.pk, file=recorded).update(file=certificate.file.name):
+        certificate.file.storage.delete(certificate.file.name)
+        certificate.refresh_from_db(fields=["file"])
+    return certificate
+
+
+def _certificate_of(application: SessionApplication) -> Certificate | None:
+    return Certificate.objects.filter(application_id=application.pk).first()
+
+
+def _place(session: TrainingSession) -> str:
+    """Where the session took place, in the active language."""
+    if not session.venue_city:
+        return capfirst(_("online"))
+    return f"{session.venue_city}, {session.venue_country.name}" if session.venue_country_id else session.venue_city
+
+
+def _certificate_create(application: SessionApplication, kind: str) -> tuple[Certificate, bool]:
+    """Create the application's certificate, or get the one another process created first."""
+    application = SessionApplication.objects.select_related("trainee", "session__module", "session__venue_country").get(pk=application.pk)
+    session = application.session
+    if application.status != ApplicationStatus.APPROVED:
+        raise ValidationError(_("Only confirmed participants receive a certificate."), code="not_a_participant")
+    if session.status != SessionStatus.COMPLETED:
+        raise ValidationError(_("Certificates are issued once the session is completed."), code="session_not_completed")
+    holder_name = application.trainee.get_full_name().strip()
+    if not holder_name:
+        raise ValidationError(_("The participant's account has no name to print on a certificate."), code="no_name")
+    language = certificate_language(application.trainee)
+    with translation.override(language):
+        module_title = session.module.localized.title
+        place = _place(session)
+    fields = {
+        "kind": kind,
+        "language": language,
+        "holder_name": holder_name[:300],
+        "module_title": module_title[:255],
+        "hours": session.module.duration_hours,
+        "start_date": session.start_date,
+        "end_date": session.end_date,
+        "place": place[:255],
+        "module_revision_id": session.module.live_revision_id,
+    }
+    try:
+        with transaction.atomic():  # a savepoint: the caller's transaction survives a lost race
+            return Certificate.objects.create(application=application, **fields), True
+    except IntegrityError:
+        existing = _certificate_of(application)
+        if existing is None:
+            raise  # not the one-per-enrolment constraint (a code drawn twice): let the task retry
+        return existing, False
+
+
+def _certificate_issue(application: SessionApplication, kind: str) -> tuple[Certificate, bool]:
+    if kind not in CertificateKind.values:
+        raise ValidationError(_("This kind of certificate is not known."), code="unknown_kind")
+    certificate = _certificate_of(application)
+    created = False
+    if certificate is None:
+        certificate, created = _certificate_create(application, kind)
+    return certificate_file_ensure(certificate), created
+
+
+def certificate_issue(*, application: SessionApplication, kind: str) -> Certificate:
+    """Issue the participant's certificate of `kind` with its PDF; an enrolment that has one gets it back unchanged."""
+    certificate, _created = _certificate_issue(application, kind)
+    return certificate
+
+
+def certificates_issue_for_session(session: TrainingSession) -> int:
+    """Issue a completed session's certificates: completion to those who completed, participation to those who came at all.
+
+    Returns how many were issued now (0 when they all exist); a participant whose account has no name is skipped and logged.
+    """
+    session = TrainingSession.objects.select_related("module", "venue_country").get(pk=session.pk)
+    issued = 0
+    for completion in attendance.completions(session):
+        if completion.completed:
+            kind = CertificateKind.COMPLETION
+        elif completion.days_present > 0:
+            kind = CertificateKind.PARTICIPATION
+        else:
+            continue
+        try:
+            _certificate, created = _certificate_issue(completion.application, kind)
+        except ValidationError as error:
+            logger.warning("no certificate for application %s: %s", completion.application.pk, " ".join(error.messages))
+            continue
+        issued += created
+    return issued
+
+
+@transaction.atomic
+def session_complete(*, session: TrainingSession, completed_by: User) -> TrainingSession:
+    """Mark a session completed once its last day has come, and have its certificates issued after the commit."""
+    locked = TrainingSession.objects.select_for_update().get(pk=session.pk)
+    if locked.status == SessionStatus.COMPLETED:
+        raise ValidationError(_("This session is already completed."), code="already_completed")
+    if locked.status in {SessionStatus.DRAFT, SessionStatus.CANCELLED}:
+        raise ValidationError(_("A draft or cancelled session cannot be completed."), code="not_running")
+    if timezone.localdate() < locked.end_date:
+        raise ValidationError(
+            _("The session can be completed from its last day, %(day)s.") % {"day": date_format(locked.end_date)}, code="not_ended"
+        )
+    locked.status = SessionStatus.COMPLETED
+    locked.save(update_fields=["status"])
+    logger.info("session %s completed by user %s", locked.pk, completed_by.pk)
+    certificates_issue.delay_on_commit(locked.pk)
+    return locked
+
+
+@transaction.atomic
+def certificate_revoke(*, certificate: Certificate, revoked_by: User, reason: str) -> Certificate:
+    """Revoke a certificate with a reason (kept for coordinators; the public page shows only the date); once only."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("Give the reason for revoking the certificate."), code="reason_required")
+    if len(reason) > REASON_MAX_LENGTH:
+        raise ValidationError(_("The reason can be at most 500 characters long."), code="reason_too_long")
+    locked = Certificate.objects.select_for_update().get(pk=certificate.pk)
+    if locked.revoked_at is not None:
+        raise ValidationError(_("This certificate has already been revoked."), code="already_revoked")
+    locked.revoked_at, locked.revoked_by, locked.revoked_reason = timezone.now(), revoked_by, reason
+    locked.save(update_fields=["revoked_at", "revoked_by", "revoked_reason"])
+    return locked
+
+
+def certificate_by_code(raw_code: str) -> Certificate | None:
+    """The certificate with this code, as typed or scanned (case, spaces and hyphens ignored), or None."""
+    return Certificate.objects.select_related("application__trainee").filter(code=normalised_code(raw_code)).first()
+
+
+def certificates_of(user: User) -> QuerySet[Certificate]:
+    """A trainee's certificates, newest first (for My learning)."""
+    return Certificate.objects.filter(application__trainee=user).select_related("application__session")
+
+
+def may_download(user: User, certificate: Certificate) -> bool:
+    """Coordinators and administrators get any certificate; its holder gets it while it is valid."""
+    if not user.is_authenticated:
+        return False
+    if user.has_perm("curriculum.change_sessionapplication"):
+        return True
+    return certificate.is_valid and certificate.application.trainee_id == user.pk
+
+
+@dataclass(frozen=True)
+class PublicCertificate:
+    """All the verification page may show of a certificate: nothing about the holder beyond the name."""
+
+    holder_name: str
+    module_title: str
+    start_date: datetime.date
+    end_date: datetime.date
+    kind_label: str
+    is_valid: bool
+    revoked_at: datetime.datetime | None
+
+
+def public_facts(certificate: Certificate) -> PublicCertificate:
+    """What the public verification page shows of a certificate, kind in the active language."""
+    return PublicCertificate(
+        holder_name=certificate.holder_name,
+        module_title=certificate.module_title,
+        start_date=certificate.start_date,
+        end_date=certificate.end_date,
+        kind_label=str(certificate.get_kind_display()),
+        is_valid=certificate.is_valid,
+        revoked_at=certificate.revoked_at,
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 
 import pytest
 from django.utils import translation
@@ -88,3 +89,62 @@ def test_a_trainee_applies_a_coordinator_approves_and_the_trainer_takes_attendan
     expect(phone.get_by_text(re.compile(r"Attendance of .* saved \(1 marks changed\)\."))).to_be_visible()
     assert list(Attendance.objects.values_list("application_id", "present")) == [(application.pk, True)]
     assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+def test_a_session_completes_and_the_trainee_downloads_a_certificate_whose_qr_link_verifies_it(demo_site, new_page):
+    import subprocess
+
+    from django.utils import timezone
+
+    from curriculum import enrolment
+    from curriculum.certificates import verification_url
+    from curriculum.models import Certificate
+
+    today = timezone.localdate()
+    part = CurriculumPartPageFactory(parent=CurriculumIndexPageFactory(), part=ThematicPart.objects.get(number=2))
+    module = ModulePageFactory(parent=part, code="M13", title="Əmək miqrasiyasının idarə olunması")
+    session = TrainingSessionFactory(module=module, start_date=today, end_date=today, application_deadline=today)
+    trainer = UserFactory(role="trainer", email="session.trainer@example.org")
+    session.trainers.add(trainer)
+    coordinator_user = UserFactory(role="coordinator", email="coordinator@example.org", preferred_language="en")
+    trainee = UserFactory(role="trainee", email="leyla@example.org", first_name="Leyla", last_name="Həsənova", preferred_language="az")
+    application = enrolment.session_apply(
+        session=session, trainee=trainee, motivation="Əmək miqrasiyası.", organisation_confirmed=True, position_confirmed=True
+    )
+    enrolment.application_decide(application=application, decision="approved", decided_by=coordinator_user)
+
+    phone = new_page(viewport=PHONE)
+    phone.set_default_timeout(TIMEOUT)
+    sign_in(phone, trainer.email)
+    phone.goto(f"/en/sessions/{session.pk}/attendance/?day={today.isoformat()}")
+    phone.get_by_label("Leyla Həsənova").check()
+    phone.get_by_role("button", name="Save the attendance").click()
+    expect(phone.get_by_text(re.compile(r"saved \(1 marks changed\)"))).to_be_visible()
+
+    coordinator = new_page()
+    coordinator.set_default_timeout(TIMEOUT)
+    sign_in_to_the_admin(coordinator, coordinator_user.email)
+    coordinator.goto(f"/admin/sessions/{session.pk}/applications/")
+    coordinator.get_by_role("button", name="Complete the session and issue the certificates").click()
+    expect(coordinator.get_by_text(re.compile(r"Session completed; the certificates are being issued"))).to_be_visible()
+    certificate = Certificate.objects.get(application=application)
+    assert certificate.kind == "completion"
+
+    learner = new_page()
+    learner.set_default_timeout(TIMEOUT)
+    sign_in(learner, trainee.email, "az")
+    learner.goto("/az/learning/")
+    with translation.override("az"), learner.expect_download() as download:
+        learner.get_by_role("link", name=translation.gettext("Download the PDF")).click()
+    pdf = download.value.path()
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert "Həsənova" in text
+    url = verification_url(certificate)
+    assert url in "".join(text.split())  # the QR code's link is printed under it too
+
+    # the QR code's link, opened by anyone
+    visitor = new_page()
+    visitor.goto(urlsplit(url).path)
+    with translation.override(visitor.url.split("/")[3]):
+        expect(visitor.get_by_text(translation.gettext("This certificate is valid."))).to_be_visible()
+    expect(visitor.get_by_text("Leyla Həsənova")).to_be_visible()

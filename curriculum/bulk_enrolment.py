@@ -38,8 +38,8 @@ from experts.spreadsheets import (
     _csv_rows,
     _file_bytes,
     _FileError,
-    _header_key,
     _xlsx_rows,
+    header_keys,
 )
 from people.models import Country, Organisation, ParticipantLevel, StakeholderCategory, User
 from people.roles import TRAINEE
@@ -321,25 +321,8 @@ def _read_table(data: bytes, file_format: str) -> tuple[list[str], list[tuple[in
 
 
 def _header(values: list[str], unknown: list[str]) -> list[str | None]:
-    """The column keys by position (None for a column the layout does not know, whose name goes to `unknown`)."""
-    header: list[str | None] = []
-    for name in values:
-        key = _header_key(name)
-        if key in COLUMNS:
-            if key in header:
-                raise _FileError(_("The column “%(column)s” appears more than once.") % {"column": key})
-            header.append(key)
-        else:
-            header.append(None)
-            if name:
-                unknown.append(name)
-    missing = [key for key in REQUIRED_COLUMNS if key not in header]
-    if missing:
-        raise _FileError(
-            _("Required columns are missing: %(columns)s. The first row must name the columns: %(layout)s.")
-            % {"columns": ", ".join(missing), "layout": ", ".join(COLUMNS)}
-        )
-    return header
+    """The column keys by position, as the roster importer reads them."""
+    return header_keys(values, known=COLUMNS, required=REQUIRED_COLUMNS, unknown=unknown)
 
 
 # --- Checking a row ---------------------------------------------------------------------------------

@@ -321,6 +321,31 @@ def _header_key(text: str) -> str:
     return re.sub(r"[\s\-]+", "_", text.strip().lower())
 
 
+def header_keys(values: list[str], *, known: list[str] | tuple[str, ...], required: Iterable[str], unknown: list[str]) -> list[str | None]:
+    """A spreadsheet's column keys by position (None for a column not in `known`, whose name goes to `unknown`).
+
+    A repeated column, or a required one missing, makes the whole file invalid (`_FileError`).
+    """
+    header: list[str | None] = []
+    for name in values:
+        key = _header_key(name)
+        if key in known:
+            if key in header:
+                raise _FileError(_("The column “%(column)s” appears more than once.") % {"column": key})
+            header.append(key)
+        else:
+            header.append(None)
+            if name:
+                unknown.append(name)
+    missing = [key for key in required if key not in header]
+    if missing:
+        raise _FileError(
+            _("Required columns are missing: %(columns)s. The first row must name the columns: %(layout)s.")
+            % {"columns": ", ".join(missing), "layout": ", ".join(known)}
+        )
+    return header
+
+
 def _read_table(data: bytes, file_format: str) -> tuple[list[str | None], list[tuple[int, dict[str, str]]], list[str]]:
     """The known column keys by position, the non-blank data rows as {key: text}, and the unknown column names."""
     rows = _xlsx_rows(data) if file_format == "xlsx" else _csv_rows(data)
@@ -331,24 +356,7 @@ def _read_table(data: bytes, file_format: str) -> tuple[list[str | None], list[t
         if not any(values):
             continue
         if header is None:
-            header, seen = [], set()
-            for name in values:
-                key = _header_key(name)
-                if key in COLUMNS_BY_KEY:
-                    if key in seen:
-                        raise _FileError(_("The column “%(column)s” appears more than once.") % {"column": key})
-                    seen.add(key)
-                    header.append(key)
-                else:
-                    header.append(None)
-                    if name:
-                        unknown.append(name)
-            missing = [key for key in REQUIRED_COLUMNS if key not in seen]
-            if missing:
-                raise _FileError(
-                    _("Required columns are missing: %(columns)s. The first row must name the columns: %(layout)s.")
-                    % {"columns": ", ".join(missing), "layout": ", ".join(column.key for column in COLUMNS)}
-                )
+            header = header_keys(values, known=[column.key for column in COLUMNS], required=REQUIRED_COLUMNS, unknown=unknown)
             continue
         record = {key: value for key, value in zip(header, values, strict=False) if key is not None}
         if not any(record.values()):

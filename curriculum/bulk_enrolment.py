@@ -15,7 +15,6 @@ import enum
 import secrets
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
-from pathlib import PurePath
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX, UNUSABLE_PASSWORD_SUFFIX_LENGTH
@@ -31,14 +30,12 @@ from django.utils.translation import gettext as _
 
 from curriculum.models import ApplicationStatus, SessionApplication, SessionQuota, SessionStatus, TrainingSession
 from experts.spreadsheets import (
-    FORMATS,
-    MAX_FILE_SIZE,
     MAX_SCANNED_ROWS,
     InvalidRow,
     _csv_rows,
-    _file_bytes,
     _FileError,
     _xlsx_rows,
+    checked_upload,
     header_keys,
 )
 from people.models import Country, Organisation, ParticipantLevel, StakeholderCategory, User
@@ -438,18 +435,9 @@ def enrolment_import_parse(*, session: TrainingSession, file: UploadedFile | byt
     """Dry run of a bulk enrolment: read the file, check every row and say what the import would do, writing nothing."""
     name = filename or getattr(file, "name", "") or ""
     report = EnrolmentReport(session_id=session.pk, filename=name)
-    extension = PurePath(name).suffix.lower().lstrip(".")
-    if extension not in FORMATS:
-        report.file_error = _("Upload an .xlsx or .csv file; “%(name)s” is neither.") % {"name": name or "?"}
-        return report
-    report.file_format = extension
     try:
-        data = _file_bytes(file)
-        if len(data) > MAX_FILE_SIZE:
-            raise _FileError(_("The file is larger than 5 MB; split it into smaller files."))
-        if not data.strip():
-            raise _FileError(_("The file is empty."))
-        report.columns, records, report.unknown_columns = _read_table(data, extension)
+        report.file_format, data = checked_upload(file, name)
+        report.columns, records, report.unknown_columns = _read_table(data, report.file_format)
     except _FileError as error:
         report.file_error = str(error)
         return report

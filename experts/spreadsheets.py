@@ -673,22 +673,26 @@ def _file_bytes(file: UploadedFile | bytes) -> bytes:
     return file.read(MAX_FILE_SIZE + 1)
 
 
+def checked_upload(file: UploadedFile | bytes, name: str) -> tuple[str, bytes]:
+    """An uploaded spreadsheet's format and bytes; a wrong extension, a file over 5 MB or an empty one is a `_FileError`."""
+    extension = PurePath(name).suffix.lower().lstrip(".")
+    if extension not in FORMATS:
+        raise _FileError(_("Upload an .xlsx or .csv file; “%(name)s” is neither.") % {"name": name or "?"})
+    data = _file_bytes(file)
+    if len(data) > MAX_FILE_SIZE:
+        raise _FileError(_("The file is larger than 5 MB; split it into smaller files."))
+    if not data.strip():
+        raise _FileError(_("The file is empty."))
+    return extension, data
+
+
 def roster_import_parse(*, file: UploadedFile | bytes, filename: str = "") -> ImportReport:
     """Dry run of an import: read the file and validate every row, writing nothing."""
     name = filename or getattr(file, "name", "") or ""
     report = ImportReport(filename=name)
-    extension = PurePath(name).suffix.lower().lstrip(".")
-    if extension not in FORMATS:
-        report.file_error = _("Upload an .xlsx or .csv file; “%(name)s” is neither.") % {"name": name or "?"}
-        return report
-    report.file_format = extension
     try:
-        data = _file_bytes(file)
-        if len(data) > MAX_FILE_SIZE:
-            raise _FileError(_("The file is larger than 5 MB; split it into smaller files."))
-        if not data.strip():
-            raise _FileError(_("The file is empty."))
-        header, records, report.unknown_columns = _read_table(data, extension)
+        report.file_format, data = checked_upload(file, name)
+        header, records, report.unknown_columns = _read_table(data, report.file_format)
     except _FileError as error:
         report.file_error = str(error)
         return report

@@ -7,3 +7,10 @@ class AssessmentsConfig(AppConfig):
 
     name = "assessments"
     verbose_name = _("Assessments")
+
+    def ready(self) -> None:
+        # The sessions' completion rule asks the knowledge tests whether a participant passed the post-test.
+        from assessments.services import post_test_passed
+        from curriculum import attendance
+
+        attendance.POST_TEST_PASSED = post_test_passed

@@ -43,6 +43,7 @@ urlpatterns += i18n_patterns(
     path("certificates/<str:code>/download/", certificate_views.certificate_download, name="certificate_download"),
     path("certificates/<str:code>/revoke/", certificate_views.certificate_revoke_view, name="certificate_revoke"),
     path("experts/", include("experts.urls")),
+    path("", include("assessments.urls")),
     # The home page by name: LOGIN_REDIRECT_URL = "home" lands on it in the current language.
     path("", wagtail_views.serve, {"path": ""}, name="home"),
     path("_util/login/", to_account_login),

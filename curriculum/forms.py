@@ -71,6 +71,22 @@ class TrainingSessionForm(WagtailAdminModelForm):
             .order_by("last_name", "first_name")
         )
 
+    def is_valid(self) -> bool:
+        valid = super().is_valid()
+        surveys = self.formsets.get("surveys") if hasattr(self, "formsets") else None
+        if surveys is None or not valid:
+            return valid
+        seen: set[str] = set()
+        for form in surveys.forms:
+            instrument = (form.cleaned_data or {}).get("instrument")
+            if instrument is None or form.cleaned_data.get("DELETE"):
+                continue
+            if instrument.purpose in seen:
+                form.add_error("instrument", _("The session already has an instrument of this purpose."))
+                valid = False
+            seen.add(instrument.purpose)
+        return valid
+
     def clean_status(self) -> str:
         status = self.cleaned_data["status"]
         was = self.instance.status if self.instance.pk else None

@@ -143,8 +143,11 @@ def _next_lesson(module: ModulePage, lesson: LessonPage) -> LessonPage | None:
 @login_required
 def my_learning(request: HttpRequest) -> HttpResponse:
     """The trainee's page: modules in progress with how far they got and where to continue."""
+    from assessments.services import pending_surveys  # assessments builds on curriculum, not the reverse
+
     locale = Locale.get_active()
     context = {
+        "pending_surveys": pending_surveys(request.user),
         "progress": selectors.learning_progress(user=request.user, locale=locale),
         "catalogue": selectors.catalogue_page_for(locale),
         "applications": selectors.applications_of(request.user),

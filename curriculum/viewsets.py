@@ -79,6 +79,12 @@ class TrainingSessionViewSet(ModelViewSet):
             MultiFieldPanel([FieldPanel("venue_city"), FieldPanel("venue_country"), FieldPanel("online_url")], heading=_("Place")),
             MultiFieldPanel([FieldPanel("capacity"), FieldPanel("women_target_percent")], heading=_("Seats")),
             InlinePanel("quotas", heading=_("Quotas"), label=_("Quota")),
+            InlinePanel(
+                "surveys",
+                heading=_("Evaluation, knowledge tests and follow-up"),
+                label=_("Survey"),
+                help_text=_("Without an evaluation or follow-up of its own, a session uses the default ones."),
+            ),
             FieldPanel("trainers", widget=forms.CheckboxSelectMultiple),
         ],
         base_form_class=TrainingSessionForm,

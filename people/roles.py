@@ -67,6 +67,13 @@ COORDINATOR = Role(
         "curriculum.view_trainingsession",
         "curriculum.view_sessionapplication",
         "curriculum.change_sessionapplication",
+        "assessments.add_instrument",
+        "assessments.change_instrument",
+        "assessments.view_instrument",
+        "assessments.add_round",
+        "assessments.change_round",
+        "assessments.view_round",
+        "assessments.view_response",
     ),
 )
 ADMINISTRATOR = Role("administrator", "Administrators", _("Administrator"), (), all_permissions=True)

@@ -202,6 +202,9 @@ CELERY_BEAT_SCHEDULE = {
     "publish-scheduled-pages": {"task": "home.tasks.publish_scheduled_pages", "schedule": 60.0},
     # hourly: a reminder is sent once per participant (a unique row), so reruns send nothing twice
     "session-reminders": {"task": "curriculum.tasks.session_reminders_send", "schedule": 3600.0},
+    # hourly as well: each survey e-mail (reminder, evaluation opening...) is one unique row, sent once
+    "survey-round-reminders": {"task": "assessments.tasks.round_reminders_send", "schedule": 3600.0},
+    "session-surveys": {"task": "assessments.tasks.session_surveys_send", "schedule": 3600.0},
 }
 if not CELERY_BROKER_URL:
     CELERY_BROKER_URL = "memory://"

@@ -1,0 +1,145 @@
+"""The "Surveys" menu of the Wagtail admin: instruments (questionnaires, evaluations, tests) and needs-assessment rounds."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, QuerySet
+from django.urls import path, reverse
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
+from wagtail.admin.ui.tables import Column
+from wagtail.admin.views.generic.models import EditView, IndexView
+from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
+from wagtail.admin.widgets import HeaderButton, ListingButton
+
+from assessments import admin_views
+from assessments.models import Instrument, Round
+
+# What may still change once an instrument has answers: its wording around the questions and whether it is open.
+LOCKED_PANELS = ObjectList(
+    [
+        MultiFieldPanel(
+            [
+                FieldPanel("status"),
+                FieldPanel("title_az"),
+                FieldPanel("title_ru"),
+                FieldPanel("title_en"),
+                FieldPanel("intro_az"),
+                FieldPanel("intro_ru"),
+                FieldPanel("intro_en"),
+                FieldRowPanel([FieldPanel("in_az"), FieldPanel("in_ru"), FieldPanel("in_en")]),
+                FieldPanel("is_default"),
+            ],
+            heading=_("This instrument has answers: its questions are fixed. Make a new version to change them."),
+        )
+    ]
+).bind_to_model(Instrument)
+
+
+class InstrumentIndexView(IndexView):
+    def get_base_queryset(self) -> QuerySet[Instrument]:
+        return super().get_base_queryset().annotate(response_count=Count("responses", distinct=True))
+
+    def get_list_more_buttons(self, instance: Instrument) -> list[Any]:
+        buttons = super().get_list_more_buttons(instance)
+        if self.request.user.has_perm("assessments.view_response"):
+            buttons.append(ListingButton(_("Results"), url=_results_url(instance), icon_name="table", priority=5))
+        return buttons
+
+
+def _results_url(instrument: Instrument) -> str:
+    try:
+        return reverse("assessments_results", args=[instrument.pk])
+    except Exception:  # noqa: BLE001 - the results pages may not be installed in every test urlconf
+        return "#"
+
+
+class InstrumentEditView(EditView):
+    """An answered instrument is edited without its questions (they keep their answers); a button copies it as a new version."""
+
+    def get_panel(self) -> Any:
+        instrument = Instrument.objects.filter(pk=self.kwargs.get("pk")).first()
+        if instrument is not None and instrument.has_responses():
+            self.locked = True
+            return LOCKED_PANELS
+        self.locked = False
+        return super().get_panel()
+
+    @cached_property
+    def header_buttons(self) -> list[Any]:
+        buttons = list(super().header_buttons)
+        if self.request.user.has_perm("assessments.add_instrument"):
+            buttons.append(
+                HeaderButton(
+                    _("New version (copy)"), url=reverse("survey_instruments:new_version", args=[self.object.pk]), icon_name="copy"
+                )
+            )
+        return buttons
+
+
+class InstrumentViewSet(ModelViewSet):
+    """Coordinators author instruments: sections, questions and options in three languages."""
+
+    model = Instrument
+    index_view_class = InstrumentIndexView
+    edit_view_class = InstrumentEditView
+    icon = "form"
+    menu_label = _("Instruments")
+    list_display = ["__str__", "purpose", "status", Column("response_count", label=_("Responses"), accessor="response_count")]
+    list_filter = ["purpose", "status", "is_anonymous"]
+    search_fields = ["title_az", "title_ru", "title_en", "code"]
+    ordering = ["purpose", "code", "-version"]
+    list_per_page = 25
+    inspect_view_enabled = True
+    copy_view_enabled = False
+    add_to_reference_index = False
+
+    def get_urlpatterns(self) -> list[Any]:
+        # answered instruments are never deleted (retire them); the new-version copy is a POST
+        patterns = [pattern for pattern in super().get_urlpatterns() if getattr(pattern, "name", "") != "delete"]
+        return [*patterns, path("new-version/<int:pk>/", admin_views.instrument_new_version, name="new_version")]
+
+
+class RoundIndexView(IndexView):
+    def get_list_more_buttons(self, instance: Round) -> list[Any]:
+        buttons = super().get_list_more_buttons(instance)
+        buttons.append(
+            ListingButton(
+                _("Respondents and response rates"),
+                url=reverse("assessments_round_respondents", args=[instance.pk]),
+                icon_name="list-ul",
+                priority=5,
+            )
+        )
+        return buttons
+
+
+class RoundViewSet(ModelViewSet):
+    """Coordinators open needs-assessment rounds, add respondents and follow response rates."""
+
+    model = Round
+    index_view_class = RoundIndexView
+    icon = "list-ul"
+    menu_label = _("Needs-assessment rounds")
+    list_display = ["__str__", "status", "deadline"]
+    list_filter = ["status", "year"]
+    ordering = ["-year", "-pk"]
+    copy_view_enabled = False
+    add_to_reference_index = False
+
+    def get_urlpatterns(self) -> list[Any]:
+        return [pattern for pattern in super().get_urlpatterns() if getattr(pattern, "name", "") != "delete"]
+
+
+class SurveysViewSetGroup(ModelViewSetGroup):
+    """The "Surveys" menu of the admin."""
+
+    menu_label = _("Surveys")
+    menu_icon = "form"
+    menu_order = 270
+    items = (
+        InstrumentViewSet("survey_instruments", url_prefix="surveys/instruments"),
+        RoundViewSet("survey_rounds", url_prefix="surveys/rounds"),
+    )

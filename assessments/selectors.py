@@ -55,3 +55,47 @@ def response_rates(survey_round: Round) -> tuple[list[RateRow], RateRow]:
     ]
     total = RateRow("", "", sum(r.invited for r in rows), sum(r.answered for r in rows), sum(r.saved for r in rows))
     return rows, total
+
+
+@dataclass(frozen=True)
+class Gain:
+    """A participant's pre- and post-test shares of points and the difference (percentage points)."""
+
+    user_id: int
+    name: str
+    pre: float | None
+    post: float | None
+
+    @property
+    def gain(self) -> float | None:
+        return None if self.pre is None or self.post is None else self.post - self.pre
+
+
+def knowledge_gains(session: object) -> tuple[list[Gain], float | None]:
+    """Each confirmed participant's knowledge gain in a session and the session's mean gain (two queries)."""
+    from assessments.models import Purpose, Response
+    from curriculum.models import ApplicationStatus, SessionApplication
+
+    percents: dict[tuple[int, str], float] = {}
+    for user_id, purpose, points, possible in (
+        Response.objects.filter(
+            session=session, instrument__purpose__in=[Purpose.PRE_TEST, Purpose.POST_TEST], respondent__user__isnull=False
+        )
+        .order_by("pk")
+        .values_list("respondent__user_id", "instrument__purpose", "points", "max_points")
+    ):
+        if points is not None and possible:
+            percents[(user_id, purpose)] = float(100 * points / possible)
+    gains = [
+        Gain(
+            application.trainee_id,
+            application.trainee.get_full_name() or application.trainee.email,
+            percents.get((application.trainee_id, Purpose.PRE_TEST)),
+            percents.get((application.trainee_id, Purpose.POST_TEST)),
+        )
+        for application in SessionApplication.objects.filter(session=session, status=ApplicationStatus.APPROVED)
+        .select_related("trainee")
+        .order_by("trainee__last_name", "trainee__first_name", "pk")
+    ]
+    measured = [gain.gain for gain in gains if gain.gain is not None]
+    return gains, (sum(measured) / len(measured) if measured else None)

@@ -67,6 +67,12 @@ class InstrumentEditView(EditView):
         self.locked = False
         return super().get_panel()
 
+    def get_form_class(self) -> Any:
+        # the viewset hands every edit view the full form; an answered instrument gets the form of its locked panels
+        if getattr(self, "locked", False):
+            return self.panel.get_form_class()
+        return super().get_form_class()
+
     @cached_property
     def header_buttons(self) -> list[Any]:
         buttons = list(super().header_buttons)

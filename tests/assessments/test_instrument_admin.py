@@ -1,0 +1,104 @@
+"""Authoring instruments in the admin: listing, editing, and the lock once an instrument has answers."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from assessments import services
+from assessments.models import Instrument, InstrumentStatus, Purpose, SessionSurvey
+from tests.factories.assessments import RespondentFactory, sample_instrument
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def answered(site):
+    instrument = sample_instrument(required=False)
+    respondent = RespondentFactory(instrument=instrument)
+    respondent.round.instruments.add(instrument)
+    services.response_submit(respondent=respondent, data={instrument.questions.get(code="single").field_name: ["a"]})
+    return instrument
+
+
+def test_a_coordinator_lists_instruments_with_their_response_counts(client, coordinator, answered):
+    client.force_login(coordinator)
+
+    response = client.get(reverse("survey_instruments:index"))
+
+    assert response.status_code == 200
+    assert answered.title_en in response.content.decode() or answered.title_az in response.content.decode()
+
+
+def test_an_unanswered_instrument_is_edited_with_its_questions(client, coordinator, site):
+    instrument = sample_instrument()
+    client.force_login(coordinator)
+
+    body = client.get(reverse("survey_instruments:edit", args=[instrument.pk])).content.decode()
+
+    assert "questions-TOTAL_FORMS" in body
+
+
+def test_an_answered_instrument_is_edited_without_its_questions_and_keeps_them(client, coordinator, answered):
+    client.force_login(coordinator)
+    url = reverse("survey_instruments:edit", args=[answered.pk])
+    before = services.structure_of(answered)
+
+    body = client.get(url).content.decode()
+    assert "questions-TOTAL_FORMS" not in body
+    response = client.post(
+        url,
+        {
+            "status": InstrumentStatus.RETIRED,
+            "title_az": "Yeni ad",
+            "title_ru": "Новое название",
+            "title_en": "New title",
+            "intro_az": "",
+            "intro_ru": "",
+            "intro_en": "",
+            "in_az": "on",
+        },
+    )
+
+    assert response.status_code == 302
+    answered.refresh_from_db()
+    assert answered.title_en == "New title" and answered.status == InstrumentStatus.RETIRED
+    assert services.structure_of(answered) == before
+
+
+def test_a_new_version_copies_the_questions_as_a_draft(client, coordinator, answered):
+    client.force_login(coordinator)
+
+    response = client.post(reverse("survey_instruments:new_version", args=[answered.pk]))
+
+    copy = Instrument.objects.get(code=answered.code, version=2)
+    assert response.status_code == 302 and copy.status == InstrumentStatus.DRAFT
+    assert [q.code for q in services.instrument_questions(copy)] == [q.code for q in services.instrument_questions(answered)]
+    assert copy.questions.get(code="knowledge_multi").options.filter(is_correct=True).count() == 2
+    assert copy.responses.count() == 0 and answered.responses.count() == 1
+
+
+def test_a_trainee_cannot_open_the_instruments(client, trainee, answered):
+    client.force_login(trainee)
+    assert client.get(reverse("survey_instruments:index")).status_code in (302, 403)
+
+
+def test_a_knowledge_test_cannot_be_anonymous(site):
+    from django.core.exceptions import ValidationError
+
+    instrument = Instrument(code="t", title_az="a", title_ru="b", title_en="c", purpose=Purpose.POST_TEST, is_anonymous=True)
+    with pytest.raises(ValidationError):
+        instrument.full_clean()
+
+
+def test_a_session_gets_one_instrument_per_purpose(module, site):
+    from tests.factories.curriculum import TrainingSessionFactory
+
+    session = TrainingSessionFactory(module=module)
+    first = sample_instrument(purpose=Purpose.SESSION_EVALUATION, is_anonymous=True)
+    second = sample_instrument(purpose=Purpose.SESSION_EVALUATION, is_anonymous=True)
+
+    services.session_survey_set(session=session, instrument=first)
+    services.session_survey_set(session=session, instrument=second)
+
+    assert list(SessionSurvey.objects.filter(session=session).values_list("instrument_id", flat=True)) == [second.pk]

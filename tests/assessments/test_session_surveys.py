@@ -134,7 +134,7 @@ def test_knowledge_gain_per_participant_and_per_session(session):
 
 
 def test_completion_needs_the_post_test_pass_mark_when_the_session_has_one(session, coordinator):
-    pre, post = knowledge_tests(session, pass_mark=60)
+    _pre, post = knowledge_tests(session, pass_mark=60)
     passed, failed, untested = (participant(session, f"c{n}@example.org") for n in range(3))
     for day in session.days():
         attendance_record(session=session, day=day, present_ids={passed.pk, failed.pk, untested.pk}, recorded_by=coordinator)

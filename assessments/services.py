@@ -195,8 +195,8 @@ def participant_respondent(*, instrument: Instrument, session: TrainingSession, 
         return Respondent.objects.get(instrument=instrument, session=session, user=user)
 
 
-def _checked(respondent: Respondent, data: object, *, complete: bool) -> Parsed:
-    window = respondent_window(respondent)
+def _checked(respondent: Respondent, data: object, *, complete: bool, today: datetime.date | None = None) -> Parsed:
+    window = respondent_window(respondent, today)
     if not window.is_open:
         raise (AlreadySubmitted if respondent.submitted_at else SurveyClosed)(window.reason)
     parsed = parse(respondent.instrument, instrument_questions(respondent.instrument), chapters(), data, complete=complete)  # type: ignore[arg-type]
@@ -217,9 +217,13 @@ def draft_save(*, respondent: Respondent, data: object) -> Respondent:
     return respondent
 
 
-def response_submit(*, respondent: Respondent, data: object, language: str = "") -> Response:
-    """Store a complete submission once: the link is marked used and the answers written in one transaction."""
-    parsed = _checked(respondent, data, complete=True)
+def response_submit(*, respondent: Respondent, data: object, language: str = "", today: datetime.date | None = None) -> Response:
+    """Store a complete submission once: the link is marked used and the answers written in one transaction.
+
+    `today` is for loading past answers (demo data, imports): the day the survey is checked as open and dated.
+    """
+    today = today or timezone.localdate()
+    parsed = _checked(respondent, data, complete=True, today=today)
     instrument = respondent.instrument
     now = timezone.now()
     with transaction.atomic():
@@ -239,7 +243,7 @@ def response_submit(*, respondent: Respondent, data: object, language: str = "")
             category_id=respondent.category_id,
             gender=respondent.gender,
             language=(language or respondent.language)[:2],
-            submitted_on=timezone.localdate(),
+            submitted_on=today,
             points=points,
             max_points=possible,
         )

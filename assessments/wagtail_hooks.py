@@ -8,6 +8,7 @@ from django.urls import path
 from wagtail import hooks
 
 from assessments import admin_views
+from assessments.results_urls import admin_urlpatterns
 from assessments.viewsets import SurveysViewSetGroup
 
 
@@ -23,8 +24,4 @@ def register_survey_admin_urls() -> list[Any]:
         path("surveys/rounds/<int:pk>/respondents/", admin_views.round_respondents, name="assessments_round_respondents"),
         path("surveys/rounds/<int:pk>/<str:action>/", admin_views.round_status, name="assessments_round_status"),
     ]
-    try:
-        from assessments.results_urls import admin_urlpatterns
-    except ImportError:  # the results pages land separately
-        admin_urlpatterns = []
     return urls + list(admin_urlpatterns)

@@ -9,6 +9,7 @@ from wagtail import views as wagtail_views
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from assessments.results_urls import site_urlpatterns as survey_results_urlpatterns
 from curriculum import certificate_views
 from curriculum import views as curriculum_views
 from home import views as home_views
@@ -44,6 +45,7 @@ urlpatterns += i18n_patterns(
     path("certificates/<str:code>/revoke/", certificate_views.certificate_revoke_view, name="certificate_revoke"),
     path("experts/", include("experts.urls")),
     path("", include("assessments.urls")),
+    *survey_results_urlpatterns,
     # The home page by name: LOGIN_REDIRECT_URL = "home" lands on it in the current language.
     path("", wagtail_views.serve, {"path": ""}, name="home"),
     path("_util/login/", to_account_login),

@@ -12,3 +12,8 @@ class Command(BaseCommand):
         self.stdout.write(f"  Demo logins (password for all: {DEMO_PASSWORD}):")
         for email, _first, _last, _gender, role, *_rest in DEMO_USERS:
             self.stdout.write(f"    {role:<14} {email}")
+        from assessments.demo import demo_respondent_link
+
+        link = demo_respondent_link()
+        if link:
+            self.stdout.write(f"  A needs-assessment questionnaire through a personal link (no login): {link}")

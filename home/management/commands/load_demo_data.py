@@ -3,6 +3,7 @@
 from django.core.management.base import BaseCommand
 
 from assessments import builtin as assessments_builtin
+from assessments import demo as assessments_demo
 from curriculum import demo as curriculum_demo
 from curriculum import services as curriculum_services
 from experts import demo as experts_demo
@@ -30,4 +31,5 @@ class Command(BaseCommand):
         counts.update(experts_demo.load_expert_account())
         counts.update(curriculum_demo.load_sessions())
         counts.update(assessments_builtin.load())
+        counts.update(assessments_demo.load())
         self.stdout.write(self.style.SUCCESS("Demo data loaded: " + ", ".join(f"{k} {v}" for k, v in counts.items())))

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import messages
 from django.db.models import Count, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
 from wagtail.admin.ui.tables import Column
-from wagtail.admin.views.generic.models import EditView, IndexView
+from wagtail.admin.views.generic.models import DeleteView, EditView, IndexView
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.admin.widgets import HeaderButton, ListingButton
 
@@ -45,7 +48,9 @@ class InstrumentIndexView(IndexView):
     def get_list_more_buttons(self, instance: Instrument) -> list[Any]:
         buttons = super().get_list_more_buttons(instance)
         if self.request.user.has_perm("assessments.view_response"):
-            buttons.append(ListingButton(_("Results"), url=reverse("assessments_results", args=[instance.pk]), icon_name="table", priority=5))
+            buttons.append(
+                ListingButton(_("Results"), url=reverse("assessments_results", args=[instance.pk]), icon_name="table", priority=5)
+            )
         return buttons
 
 
@@ -78,12 +83,34 @@ class InstrumentEditView(EditView):
         return buttons
 
 
+class KeepAnsweredDeleteView(DeleteView):
+    """Deleting what answers point to is refused with the reason (retire an instrument, close a round instead)."""
+
+    refusal = _("It has answers, so it cannot be deleted; retire or close it instead.")
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        target = self.model.objects.filter(pk=kwargs.get("pk")).first()
+        if target is not None and self.is_answered(target):
+            messages.error(request, self.refusal)
+            return redirect(self.edit_url_name, target.pk)
+        return super().dispatch(request, *args, **kwargs)
+
+    def is_answered(self, target: Any) -> bool:
+        return target.responses.exists()
+
+
+class InstrumentDeleteView(KeepAnsweredDeleteView):
+    def is_answered(self, target: Any) -> bool:
+        return target.responses.exists() or target.session_uses.exists() or target.rounds.exists()
+
+
 class InstrumentViewSet(ModelViewSet):
     """Coordinators author instruments: sections, questions and options in three languages."""
 
     model = Instrument
     index_view_class = InstrumentIndexView
     edit_view_class = InstrumentEditView
+    delete_view_class = InstrumentDeleteView
     icon = "form"
     menu_label = _("Instruments")
     list_display = ["__str__", "purpose", "status", Column("response_count", label=_("Responses"), accessor="response_count")]
@@ -96,9 +123,7 @@ class InstrumentViewSet(ModelViewSet):
     add_to_reference_index = False
 
     def get_urlpatterns(self) -> list[Any]:
-        # answered instruments are never deleted (retire them); the new-version copy is a POST
-        patterns = [pattern for pattern in super().get_urlpatterns() if getattr(pattern, "name", "") != "delete"]
-        return [*patterns, path("new-version/<int:pk>/", admin_views.instrument_new_version, name="new_version")]
+        return [*super().get_urlpatterns(), path("new-version/<int:pk>/", admin_views.instrument_new_version, name="new_version")]
 
 
 class RoundIndexView(IndexView):
@@ -120,6 +145,7 @@ class RoundViewSet(ModelViewSet):
 
     model = Round
     index_view_class = RoundIndexView
+    delete_view_class = KeepAnsweredDeleteView
     icon = "list-ul"
     menu_label = _("Needs-assessment rounds")
     list_display = ["__str__", "status", "deadline"]
@@ -127,9 +153,6 @@ class RoundViewSet(ModelViewSet):
     ordering = ["-year", "-pk"]
     copy_view_enabled = False
     add_to_reference_index = False
-
-    def get_urlpatterns(self) -> list[Any]:
-        return [pattern for pattern in super().get_urlpatterns() if getattr(pattern, "name", "") != "delete"]
 
 
 class SurveysViewSetGroup(ModelViewSetGroup):

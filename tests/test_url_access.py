@@ -186,7 +186,64 @@ def _certificate_code(revoked: bool = False) -> str:
     return certificate.code
 
 
+def _survey_round() -> object:
+    """An open round with one questionnaire (made once)."""
+    from assessments.models import Round
+    from tests.factories.assessments import RoundFactory, sample_instrument
+
+    existing = Round.objects.filter(title_en="URL table round").first()
+    if existing is not None:
+        return existing
+    survey_round = RoundFactory(title_en="URL table round")
+    survey_round.instruments.add(sample_instrument())
+    return survey_round
+
+
+def _survey_token() -> str:
+    """A personal link of the open round."""
+    from tests.factories.assessments import RespondentFactory
+
+    survey_round = _survey_round()
+    return RespondentFactory(round=survey_round, instrument=survey_round.instruments.get()).token
+
+
+def _ended_session_id(*, closed: bool = False) -> int:
+    """A session that ended today (its evaluation open; `closed`: 40 days ago) with the `trainee` role's user
+    confirmed, the `trainer` role's user teaching it, and a default evaluation."""
+    import datetime
+
+    from django.utils import timezone
+
+    from assessments.models import Instrument, Purpose
+    from curriculum.models import ApplicationStatus, SessionApplication
+    from people.models import User
+    from tests.factories.assessments import sample_instrument
+    from tests.factories.curriculum import TrainingSessionFactory
+    from tests.factories.people import UserFactory
+
+    end = timezone.localdate() - datetime.timedelta(days=40 if closed else 0)
+    session = TrainingSessionFactory(
+        module=_module(), start_date=end - datetime.timedelta(days=1), end_date=end, application_deadline=end - datetime.timedelta(days=5)
+    )
+    trainee = User.objects.filter(email="trainee@example.org").first() or UserFactory(role="trainee", email="trainee@example.org")
+    trainer = User.objects.filter(email="trainer@example.org").first() or UserFactory(role="trainer", email="trainer@example.org")
+    session.trainers.add(trainer)
+    SessionApplication.objects.create(session=session, trainee=trainee, status=ApplicationStatus.APPROVED, motivation="URL table.")
+    if not Instrument.objects.filter(purpose=Purpose.SESSION_EVALUATION, is_default=True).exists():
+        sample_instrument(purpose=Purpose.SESSION_EVALUATION, is_anonymous=True, is_default=True, required=False)
+    return session.pk
+
+
+def _instrument_id() -> int:
+    return _survey_round().instruments.get().pk
+
+
 SAMPLE_VALUES: dict[str, Callable[[], object]] = {
+    "survey_token": _survey_token,
+    "survey_round_id": lambda: _survey_round().pk,
+    "instrument_id": _instrument_id,
+    "ended_session_id": _ended_session_id,
+    "closed_session_id": lambda: _ended_session_id(closed=True),
     "document_id": _public_document_id,
     "vetted_expert_id": lambda: _expert_id("vetted"),
     "applied_expert_id": lambda: _expert_id("applied"),
@@ -263,6 +320,29 @@ URL_TABLE: dict[str, tuple[Sample, ...]] = {
         Sample("/en/sessions/999999/attendance/", signed_out_vs_in(LOGIN_EN, NOT_FOUND)),
     ),
     "<lang>/teaching/": (Sample("/en/teaching/", signed_out_vs_in(LOGIN_EN, OK)),),
+    # Surveys: a personal link needs no account; a session's surveys are for its confirmed participants
+    "<lang>/surveys/link/<str:token>/": (
+        Sample("/ru/surveys/link/{survey_token}/", everyone(OK)),
+        Sample("/ru/surveys/link/{survey_token}/", everyone(Outcome(400)), method="post", data={"action": "no-such-action"}),
+        Sample("/ru/surveys/link/not-a-token/", everyone(NOT_FOUND)),
+    ),
+    "<lang>/surveys/sessions/<int:session_id>/<str:purpose>/": (
+        Sample(
+            "/en/surveys/sessions/{ended_session_id}/session_evaluation/",
+            by_role(anonymous=LOGIN_EN, trainee=OK, expert=NOT_FOUND, trainer=NOT_FOUND, coordinator=NOT_FOUND, administrator=NOT_FOUND),
+        ),
+        Sample("/en/surveys/sessions/{ended_session_id}/no-such-purpose/", signed_out_vs_in(LOGIN_EN, NOT_FOUND)),
+        Sample("/en/surveys/sessions/999999/session_evaluation/", signed_out_vs_in(LOGIN_EN, NOT_FOUND)),
+    ),
+    "<lang>/surveys/thanks/": (Sample("/en/surveys/thanks/", everyone(OK)),),
+    # a session's evaluation results, once closed: its trainers, coordinators and administrators
+    "<lang>/teaching/sessions/<int:session_id>/results/": (
+        Sample(
+            "/en/teaching/sessions/{closed_session_id}/results/",
+            by_role(anonymous=LOGIN_EN, trainee=NOT_FOUND, expert=NOT_FOUND, trainer=OK, coordinator=OK, administrator=OK),
+        ),
+        Sample("/en/teaching/sessions/999999/results/", signed_out_vs_in(LOGIN_EN, NOT_FOUND)),
+    ),
     # Certificates: anyone verifies a code; the holder and coordinators download; coordinators revoke
     "<lang>/certificates/verify/<str:code>/": (
         Sample("/en/certificates/verify/{certificate_code}/", everyone(OK)),
@@ -444,6 +524,26 @@ PREFIX_RULES: dict[str, tuple[Sample, ...]] = {
             data={"decision": "approved"},
         ),
         Sample("/admin/documents/", by_role(**_SIGNED_OUT_OF_ADMIN, trainer=OK, coordinator=OK, administrator=OK)),
+        # Surveys: coordinators author instruments, run rounds and read results
+        Sample("/admin/surveys/instruments/", by_role(**_SIGNED_OUT_OF_ADMIN, trainer=ADMIN_HOME, coordinator=OK, administrator=OK)),
+        Sample(
+            "/admin/surveys/instruments/edit/{instrument_id}/",
+            by_role(**_SIGNED_OUT_OF_ADMIN, trainer=ADMIN_HOME, coordinator=OK, administrator=OK),
+        ),
+        Sample("/admin/surveys/rounds/", by_role(**_SIGNED_OUT_OF_ADMIN, trainer=ADMIN_HOME, coordinator=OK, administrator=OK)),
+        Sample(
+            "/admin/surveys/rounds/{survey_round_id}/respondents/",
+            by_role(**_SIGNED_OUT_OF_ADMIN, trainer=ADMIN_HOME, coordinator=OK, administrator=OK),
+        ),
+        Sample(
+            "/admin/surveys/rounds/{survey_round_id}/open/",
+            by_role(**_SIGNED_OUT_OF_ADMIN, trainer=NOT_ALLOWED, coordinator=NOT_ALLOWED, administrator=NOT_ALLOWED),
+        ),
+        Sample("/admin/surveys/results/", by_role(**_SIGNED_OUT_OF_ADMIN, trainer=ADMIN_HOME, coordinator=OK, administrator=OK)),
+        Sample(
+            "/admin/surveys/results/{instrument_id}/",
+            by_role(**_SIGNED_OUT_OF_ADMIN, trainer=ADMIN_HOME, coordinator=OK, administrator=OK),
+        ),
     ),
     # Wagtail's document serving: documents in public collections are public.
     "documents/": (
@@ -548,6 +648,15 @@ def trainee(reference_data):
     from tests.factories.people import UserFactory
 
     return User.objects.filter(email="trainee@example.org").first() or UserFactory(role="trainee", email="trainee@example.org")
+
+
+@pytest.fixture
+def trainer(reference_data):
+    """The trainer role's user (a sample may have made it already, to put it on a session)."""
+    from people.models import User
+    from tests.factories.people import UserFactory
+
+    return User.objects.filter(email="trainer@example.org").first() or UserFactory(role="trainer", email="trainer@example.org")
 
 
 @pytest.fixture

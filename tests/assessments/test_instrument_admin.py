@@ -102,3 +102,21 @@ def test_a_session_gets_one_instrument_per_purpose(module, site):
     services.session_survey_set(session=session, instrument=second)
 
     assert list(SessionSurvey.objects.filter(session=session).values_list("instrument_id", flat=True)) == [second.pk]
+
+
+def test_an_answered_instrument_cannot_be_deleted(client, administrator, answered):
+    client.force_login(administrator)
+
+    response = client.post(reverse("survey_instruments:delete", args=[answered.pk]))
+
+    assert response.status_code == 302 and response["Location"] == reverse("survey_instruments:edit", args=[answered.pk])
+    assert Instrument.objects.filter(pk=answered.pk).exists()
+
+
+def test_an_unused_draft_instrument_can_be_deleted(client, administrator, site):
+    instrument = sample_instrument(status=InstrumentStatus.DRAFT)
+    client.force_login(administrator)
+
+    client.post(reverse("survey_instruments:delete", args=[instrument.pk]))
+
+    assert not Instrument.objects.filter(pk=instrument.pk).exists()

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand
 
 from assessments import builtin as assessments_builtin
 from assessments import demo as assessments_demo
+from assessments import matrix as assessments_matrix
 from curriculum import demo as curriculum_demo
 from curriculum import services as curriculum_services
 from experts import demo as experts_demo
@@ -31,5 +32,6 @@ class Command(BaseCommand):
         counts.update(experts_demo.load_expert_account())
         counts.update(curriculum_demo.load_sessions())
         counts.update(assessments_builtin.load())
+        counts["priority-matrix cells (2021 baseline)"] = assessments_matrix.baseline_load().cells.count()
         counts.update(assessments_demo.load())
         self.stdout.write(self.style.SUCCESS("Demo data loaded: " + ", ".join(f"{k} {v}" for k, v in counts.items())))

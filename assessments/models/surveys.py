@@ -26,6 +26,35 @@ from wagtail.models import Orderable
 from curriculum.models import ThematicChapter, TrainingSession
 from people.models import Country, StakeholderCategory
 
+__all__ = [
+    "CHOICE_KINDS",
+    "LANGUAGE_CODES",
+    "PRIORITY_SCORES",
+    "SESSION_PURPOSES",
+    "TEST_PURPOSES",
+    "TEXT_KINDS",
+    "Answer",
+    "ExportJob",
+    "ExportStatus",
+    "Instrument",
+    "InstrumentStatus",
+    "Option",
+    "Purpose",
+    "Question",
+    "QuestionKind",
+    "Respondent",
+    "Response",
+    "Round",
+    "RoundStatus",
+    "Section",
+    "SessionSurvey",
+    "SurveyNotice",
+    "export_upload_path",
+    "in_language",
+    "private_storage",
+    "respondent_token",
+]
+
 LANGUAGE_CODES = ("az", "ru", "en")
 
 

@@ -9,6 +9,14 @@ from wagtail import hooks
 
 from assessments import admin_views
 from assessments.results_urls import admin_urlpatterns
+
+
+def _matrix_urlpatterns() -> list[Any]:
+    try:
+        from assessments.matrix_urls import admin_urlpatterns as matrix_patterns
+    except ImportError:  # TEMPORARY while the matrix pages are being written
+        return []
+    return list(matrix_patterns)
 from assessments.viewsets import SurveysViewSetGroup
 
 
@@ -24,4 +32,4 @@ def register_survey_admin_urls() -> list[Any]:
         path("surveys/rounds/<int:pk>/respondents/", admin_views.round_respondents, name="assessments_round_respondents"),
         path("surveys/rounds/<int:pk>/<str:action>/", admin_views.round_status, name="assessments_round_status"),
     ]
-    return urls + list(admin_urlpatterns)
+    return urls + list(admin_urlpatterns) + _matrix_urlpatterns()

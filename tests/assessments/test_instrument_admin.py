@@ -120,3 +120,29 @@ def test_an_unused_draft_instrument_can_be_deleted(client, administrator, site):
     client.post(reverse("survey_instruments:delete", args=[instrument.pk]))
 
     assert not Instrument.objects.filter(pk=instrument.pk).exists()
+
+
+def test_the_session_form_attaches_surveys_but_only_one_per_purpose(client, coordinator, module):
+    from wagtail.test.utils.form_data import inline_formset
+
+    from assessments.models import SessionSurvey
+    from tests.curriculum.sessions.test_session_admin import form_data
+
+    first = sample_instrument(purpose=Purpose.POST_TEST, pass_mark_percent=60)
+    second = sample_instrument(purpose=Purpose.POST_TEST)
+    client.force_login(coordinator)
+
+    twice = client.post(
+        "/admin/sessions/new/",
+        form_data(
+            module,
+            surveys=inline_formset([{"instrument": first.pk, "follow_up_months": "3"}, {"instrument": second.pk, "follow_up_months": "3"}]),
+        ),
+    )
+    assert twice.status_code == 200 and SessionSurvey.objects.count() == 0
+
+    once = client.post(
+        "/admin/sessions/new/", form_data(module, surveys=inline_formset([{"instrument": first.pk, "follow_up_months": "3"}]))
+    )
+    assert once.status_code == 302
+    assert list(SessionSurvey.objects.values_list("purpose", flat=True)) == [Purpose.POST_TEST]

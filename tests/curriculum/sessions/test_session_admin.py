@@ -30,6 +30,7 @@ def form_data(module, **changes):
         "completion_attendance_percent": "80",
         "women_target_percent": "50",
         "quotas": inline_formset([{"country": Country.objects.get(iso_code="AZ").pk, "category": "", "max_seats": "4"}]),
+        "surveys": inline_formset([]),
         "trainers": [],
     }
     data.update(changes)

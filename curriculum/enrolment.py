@@ -271,3 +271,36 @@ def session_balance(session: TrainingSession) -> dict[str, object]:
         "target": session.women_target_percent,
         "quotas": quotas,
     }
+
+
+def session_start(*, session: TrainingSession) -> TrainingSession:
+    """Mark an open or closed session "in progress" once its first day has come (applications then stop)."""
+    if session.status not in (SessionStatus.OPEN, SessionStatus.CLOSED):
+        raise ValidationError(_("Only an open or closed session can start."), code="not_startable")
+    if timezone.localdate() < session.start_date:
+        raise ValidationError(_("The session starts on %(date)s.") % {"date": session.start_date.strftime("%d.%m.%Y")}, code="too_early")
+    TrainingSession.objects.filter(pk=session.pk, status__in=[SessionStatus.OPEN, SessionStatus.CLOSED]).update(
+        status=SessionStatus.IN_PROGRESS
+    )
+    session.refresh_from_db()
+    return session
+
+
+def session_messages(session: TrainingSession) -> list[dict[str, object]]:
+    """Every e-mail queued about a session (applications and surveys), newest first, with whether it was sent."""
+    from assessments.models import SurveyNotice
+    from curriculum.models import ApplicationNotice
+
+    rows: list[dict[str, object]] = []
+    for notice in ApplicationNotice.objects.filter(application__session=session).select_related("email", "application__trainee"):
+        rows.append({"at": notice.created_at, "to": notice.application.trainee, "what": notice.get_kind_display(), "email": notice.email})
+    for notice in SurveyNotice.objects.filter(key__regex=rf"^session:[a-z-]+:{session.pk}:").select_related("email"):
+        rows.append(
+            {
+                "at": notice.created_at,
+                "to": notice.email.to if notice.email else "",
+                "what": notice.key.split(":")[1],
+                "email": notice.email,
+            }
+        )
+    return sorted(rows, key=lambda row: row["at"], reverse=True)

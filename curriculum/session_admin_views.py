@@ -15,6 +15,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from assessments.selectors import knowledge_gains
 from curriculum import bulk_enrolment, certificates, enrolment
 from curriculum.forms import DecisionForm, EnrolmentUploadForm
 from curriculum.models import ApplicationStatus, TrainingSession
@@ -31,6 +32,14 @@ def session_applications(request: HttpRequest, pk: int) -> HttpResponse:
         return _cancel(request, session)
     if request.method == "POST" and request.POST.get("action") == "complete":
         return _complete(request, session)
+    if request.method == "POST" and request.POST.get("action") == "start":
+        try:
+            enrolment.session_start(session=session)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The session is now in progress."))
+        return redirect("sessions:applications", pk=session.pk)
     if request.method == "POST":
         if form.is_valid():
             _decide(request, form)
@@ -49,6 +58,8 @@ def session_applications(request: HttpRequest, pk: int) -> HttpResponse:
             "balance": enrolment.session_balance(session),
             "in_play": set(enrolment.IN_PLAY),
             "statuses": ApplicationStatus,
+            "messages_sent": enrolment.session_messages(session),
+            "knowledge": knowledge_gains(session),
         },
         status=status,
     )

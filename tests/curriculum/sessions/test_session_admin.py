@@ -101,3 +101,33 @@ def test_a_trainer_cannot_create_a_session(client, trainer, module):
     client.post("/admin/sessions/new/", form_data(module))
 
     assert not TrainingSession.objects.exists()
+
+
+def test_a_coordinator_starts_a_session_once_its_first_day_has_come(client, coordinator, module):
+    from tests.factories.curriculum import TrainingSessionFactory
+
+    today = timezone.localdate()
+    started = TrainingSessionFactory(module=module, start_date=today, end_date=today, application_deadline=today)
+    later = TrainingSessionFactory(module=module)
+    client.force_login(coordinator)
+
+    client.post(f"/admin/sessions/{started.pk}/applications/", {"action": "start"})
+    client.post(f"/admin/sessions/{later.pk}/applications/", {"action": "start"})
+
+    started.refresh_from_db()
+    later.refresh_from_db()
+    assert (started.status, later.status) == ("in_progress", "open")
+
+
+def test_the_applications_page_lists_the_messages_sent_about_the_session(
+    client, coordinator, session, make_trainee, django_capture_on_commit_callbacks
+):
+    trainee = make_trainee(email="leyla@example.org")
+    with django_capture_on_commit_callbacks(execute=True):
+        enrolment.session_apply(session=session, trainee=trainee, motivation="m", organisation_confirmed=True, position_confirmed=True)
+    client.force_login(coordinator)
+
+    body = client.get(f"/admin/sessions/{session.pk}/applications/").content.decode()
+
+    rows = body.split('aria-labelledby="messages-sent"')[1].split("</table>")[0]
+    assert str(trainee) in rows and rows.count("<tr>") == 2  # the header and the "received" e-mail

@@ -29,6 +29,7 @@ from assessments.models import (
     MatrixRule,
     MatrixSnapshot,
     Purpose,
+    Question,
     QuestionKind,
     Response,
     SnapshotKind,
@@ -217,13 +218,15 @@ def remaining_need(
 # --- the database aggregates ---------------------------------------------------------------
 
 
+def _grid_questions(purpose: str) -> list[int]:
+    return list(Question.objects.filter(kind=QuestionKind.PRIORITY_GRID, instrument__purpose=purpose).values_list("pk", flat=True))
+
+
 def priority_tallies(round_ids: Iterable[int] | None) -> dict[tuple[int, int | None, int], Tally]:
     """(country, category, chapter) -> Tally over the needs-assessment priority grids (one query)."""
+    # the questions first (a handful), so the database reads the answers through their (question, chapter) index
     answers = Answer.objects.filter(
-        question__kind=QuestionKind.PRIORITY_GRID,
-        response__instrument__purpose=Purpose.NEEDS_ASSESSMENT,
-        chapter__isnull=False,
-        response__country__isnull=False,
+        question__in=_grid_questions(Purpose.NEEDS_ASSESSMENT), chapter__isnull=False, response__country__isnull=False
     )
     if round_ids:
         answers = answers.filter(response__round_id__in=list(round_ids))
@@ -242,8 +245,7 @@ def further_training_means() -> dict[tuple[int, int], tuple[Decimal, int]]:
     """(country, chapter) -> (mean 1-4, answers) of the evaluations' further-training grids (one query)."""
     grouped = (
         Answer.objects.filter(
-            question__kind=QuestionKind.PRIORITY_GRID,
-            response__instrument__purpose=Purpose.SESSION_EVALUATION,
+            question__in=_grid_questions(Purpose.SESSION_EVALUATION),
             chapter__isnull=False,
             score__isnull=False,
             response__country__isnull=False,

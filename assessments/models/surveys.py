@@ -565,7 +565,8 @@ class Answer(models.Model):
         verbose_name_plural = _("answers")
         indexes = [
             models.Index(fields=["question", "option"], name="answer_question_option_idx"),
-            models.Index(fields=["question", "chapter"], name="answer_question_chapter_idx"),
+            # covers the priority matrix's GROUP BY: the answers of the grid questions are read from the index alone
+            models.Index(fields=["question", "chapter", "score", "not_applicable", "response"], name="answer_priority_cover_idx"),
         ]
         constraints = [
             models.CheckConstraint(

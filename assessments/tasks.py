@@ -43,3 +43,37 @@ def results_export(self: Task, job_id: int) -> str:
             export_job_fail(job_id, f"{type(error).__name__}: {error}")
             return "failed"
         raise self.retry(exc=error, countdown=2 ** (self.request.retries + 1)) from error
+
+
+@shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=3)
+def matrix_recompute(snapshot_id: int) -> str:
+    """Compute a queued priority-matrix snapshot; a finished one is left alone, so retries do no double work."""
+    from django.utils import timezone
+
+    from assessments.matrix import snapshot_compute
+    from assessments.models import MatrixSnapshot, SnapshotStatus
+
+    taken = MatrixSnapshot.objects.filter(pk=snapshot_id, status__in=[SnapshotStatus.QUEUED, SnapshotStatus.FAILED]).update(
+        status=SnapshotStatus.RUNNING, progress=5, error=""
+    )
+    snapshot = MatrixSnapshot.objects.filter(pk=snapshot_id).first()
+    if snapshot is None:
+        return "missing"
+    if not taken:
+        return "already-" + snapshot.status
+
+    def progress(percent: int) -> None:
+        MatrixSnapshot.objects.filter(pk=snapshot_id).update(progress=percent)
+
+    try:
+        snapshot_compute(snapshot, progress)
+    except Exception as exc:  # noqa: BLE001 - recorded for the coordinator who asked
+        MatrixSnapshot.objects.filter(pk=snapshot_id).update(
+            status=SnapshotStatus.FAILED, error=str(exc)[:2000], finished_at=timezone.now()
+        )
+        return "failed"
+    return "done"
+
+
+# The priority-matrix PDF report and the donor indicator pack (assessments.report_tasks) register with the worker here.
+from assessments.report_tasks import donor_pack_build, matrix_report_build  # noqa: E402, F401

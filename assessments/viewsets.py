@@ -161,6 +161,22 @@ class SurveysViewSetGroup(ModelViewSetGroup):
     menu_label = _("Surveys")
     menu_icon = "form"
     menu_order = 270
+
+    def get_submenu_items(self) -> list[Any]:
+        from wagtail.admin.menu import MenuItem
+
+        class ReadersMenuItem(MenuItem):
+            """Results and the priority matrix: for those who may read responses (coordinators, administrators)."""
+
+            def is_shown(self, request: Any) -> bool:
+                return request.user.has_perm("assessments.view_response")
+
+        return [
+            *super().get_submenu_items(),
+            ReadersMenuItem(_("Results"), reverse("assessments_results_index"), icon_name="table", order=300),
+            ReadersMenuItem(_("Priority matrix"), reverse("matrix_heatmap"), icon_name="table", order=310),
+        ]
+
     items = (
         InstrumentViewSet("survey_instruments", url_prefix="surveys/instruments"),
         RoundViewSet("survey_rounds", url_prefix="surveys/rounds"),

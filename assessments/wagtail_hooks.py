@@ -1,4 +1,4 @@
-"""Admin registrations of the surveys: the "Surveys" menu, round pages, results pages."""
+"""Admin registrations of the surveys: the "Surveys" menu, round pages, results, the priority matrix and its reports."""
 
 from __future__ import annotations
 
@@ -8,28 +8,24 @@ from django.urls import path
 from wagtail import hooks
 
 from assessments import admin_views
-from assessments.results_urls import admin_urlpatterns
-
-
-def _matrix_urlpatterns() -> list[Any]:
-    try:
-        from assessments.matrix_urls import admin_urlpatterns as matrix_patterns
-    except ImportError:  # TEMPORARY while the matrix pages are being written
-        return []
-    return list(matrix_patterns)
+from assessments.matrix_urls import admin_urlpatterns as matrix_urlpatterns
+from assessments.report_urls import admin_urlpatterns as report_urlpatterns
+from assessments.results_urls import admin_urlpatterns as results_urlpatterns
 from assessments.viewsets import SurveysViewSetGroup
 
 
 @hooks.register("register_admin_viewset")
 def register_survey_viewsets() -> SurveysViewSetGroup:
-    """Put the "Surveys" menu (instruments, rounds) in the admin."""
+    """Put the "Surveys" menu (instruments, rounds, results, the priority matrix) in the admin."""
     return SurveysViewSetGroup()
 
 
 @hooks.register("register_admin_urls")
 def register_survey_admin_urls() -> list[Any]:
-    urls: list[Any] = [
+    return [
         path("surveys/rounds/<int:pk>/respondents/", admin_views.round_respondents, name="assessments_round_respondents"),
         path("surveys/rounds/<int:pk>/<str:action>/", admin_views.round_status, name="assessments_round_status"),
+        *results_urlpatterns,
+        *matrix_urlpatterns,
+        *report_urlpatterns,
     ]
-    return urls + list(admin_urlpatterns) + _matrix_urlpatterns()

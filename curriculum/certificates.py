@@ -118,7 +118,7 @@ atexit.register(fonts_release)
 worker_process_shutdown.connect(_fonts_release_on_shutdown)
 
 
-def _font_stylesheet() -> tuple[Any, Any]:
+def font_stylesheet() -> tuple[Any, Any]:
     """This thread's FontConfiguration and the stylesheet of the bundled fonts' @font-face rules."""
     if _fonts.config is None:
         from weasyprint import CSS
@@ -149,7 +149,7 @@ def render_certificate_pdf(certificate: Certificate) -> bytes:
                 "language": certificate.language,
             },
         )
-    font_config, fonts = _font_stylesheet()
+    font_config, fonts = font_stylesheet()
     return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(stylesheets=[fonts], font_config=font_config)
 
 

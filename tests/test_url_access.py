@@ -524,6 +524,17 @@ PREFIX_RULES: dict[str, tuple[Sample, ...]] = {
             data={"decision": "approved"},
         ),
         Sample("/admin/documents/", by_role(**_SIGNED_OUT_OF_ADMIN, trainer=OK, coordinator=OK, administrator=OK)),
+        # The priority matrix: coordinators and administrators only
+        Sample("/admin/matrix/", by_role(**_SIGNED_OUT_OF_ADMIN, trainer=ADMIN_HOME, coordinator=OK, administrator=OK)),
+        Sample("/admin/matrix/delivery/", by_role(**_SIGNED_OUT_OF_ADMIN, trainer=ADMIN_HOME, coordinator=OK, administrator=OK)),
+        Sample("/admin/matrix/?format=csv", by_role(**_SIGNED_OUT_OF_ADMIN, trainer=ADMIN_HOME, coordinator=OK, administrator=OK)),
+        Sample("/admin/matrix/reports/", by_role(**_SIGNED_OUT_OF_ADMIN, trainer=ADMIN_HOME, coordinator=OK, administrator=OK)),
+        Sample(
+            "/admin/matrix/reports/donor-pack/",
+            by_role(**_SIGNED_OUT_OF_ADMIN, trainer=ADMIN_HOME, coordinator=Outcome(400), administrator=Outcome(400)),
+            method="post",
+            data={"date_from": "2026-12-31", "date_to": "2026-01-01", "file_format": "xlsx"},
+        ),
         # Surveys: coordinators author instruments, run rounds and read results
         Sample("/admin/surveys/instruments/", by_role(**_SIGNED_OUT_OF_ADMIN, trainer=ADMIN_HOME, coordinator=OK, administrator=OK)),
         Sample(

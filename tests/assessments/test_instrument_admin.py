@@ -146,3 +146,13 @@ def test_the_session_form_attaches_surveys_but_only_one_per_purpose(client, coor
     )
     assert once.status_code == 302
     assert list(SessionSurvey.objects.values_list("purpose", flat=True)) == [Purpose.POST_TEST]
+
+
+def test_the_surveys_menu_offers_results_and_the_matrix_to_coordinators_only(client, coordinator, trainer):
+    client.force_login(coordinator)
+    body = client.get("/admin/").content.decode()
+    assert reverse("assessments_results_index") in body and reverse("matrix_heatmap") in body
+
+    client.force_login(trainer)
+    body = client.get("/admin/").content.decode()
+    assert reverse("matrix_heatmap") not in body

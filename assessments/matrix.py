@@ -50,6 +50,9 @@ FULL_COVERAGE_DAYS = 200
 # At most this share of the stated priority is taken off for delivery.
 DELIVERY_WEIGHT = Decimal("0.5")
 
+# The stored formula is an English record, whatever language the worker runs in.
+RULE_NAMES_IN_FORMULA = {MatrixRule.MEDIAN: "median", MatrixRule.MEAN: "mean", MatrixRule.MAXIMUM: "maximum"}
+
 DEFAULT_WEIGHTS = {"government": 2, "cso": 1, "media": 1}
 
 FORMULA = (
@@ -350,7 +353,7 @@ def snapshot_request(
         parameters["weights"] = weights or DEFAULT_WEIGHTS
     snapshot = MatrixSnapshot.objects.create(
         kind=SnapshotKind.RECOMPUTE,
-        label=_("Recomputed on %(date)s") % {"date": timezone.localtime().strftime("%d.%m.%Y %H:%M")},
+        label=f"Recomputed on {timezone.localtime():%d.%m.%Y %H:%M}",  # the record; readers see `title` in their language
         rule=rule,
         parameters=parameters,
         created_by=created_by,
@@ -428,7 +431,7 @@ def snapshot_compute(snapshot: MatrixSnapshot, progress: Callable[[int], None] |
         MatrixCell.objects.filter(snapshot=snapshot).delete()
         MatrixCell.objects.bulk_create(cells, batch_size=1000)
         snapshot.formula = FORMULA.format(
-            rule=MatrixRule(rule).label.lower() if rule != MatrixRule.WEIGHTED else f"category-weighted mean {weights}",
+            rule=RULE_NAMES_IN_FORMULA[rule] if rule != MatrixRule.WEIGHTED else f"category-weighted mean (weights {weights})",
             rounds=", ".join(str(r) for r in round_ids) if round_ids else "all",
             full_days=FULL_COVERAGE_DAYS,
             weight=DELIVERY_WEIGHT,

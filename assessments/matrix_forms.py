@@ -26,8 +26,8 @@ def measure_choices() -> list[tuple[str, str]]:
 def snapshot_label(snapshot: MatrixSnapshot) -> str:
     """How a snapshot is named in a list: its number, label and, for a recompute, its rule."""
     if snapshot.kind == SnapshotKind.BASELINE:
-        return _("No. %(number)d: %(label)s") % {"number": snapshot.pk, "label": snapshot.label}
-    return _("No. %(number)d: %(label)s (%(rule)s)") % {"number": snapshot.pk, "label": snapshot.label, "rule": snapshot.get_rule_display()}
+        return _("No. %(number)d: %(label)s") % {"number": snapshot.pk, "label": snapshot.title}
+    return _("No. %(number)d: %(label)s (%(rule)s)") % {"number": snapshot.pk, "label": snapshot.title, "rule": snapshot.get_rule_display()}
 
 
 def _category_choices(categories: Iterable[StakeholderCategory]) -> list[tuple[str, str]]:

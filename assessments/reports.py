@@ -811,7 +811,7 @@ def describe_job(job: ExportJob) -> list[tuple[str, str]]:
     described: list[tuple[str, str]] = []
     if job.kind == MATRIX_REPORT_KIND:
         snapshot = MatrixSnapshot.objects.filter(pk=_integer_or_none(parameters.get("snapshot_id"))).first()
-        described.append((_("Snapshot"), f"{snapshot.label} (no. {snapshot.pk})" if snapshot else "—"))
+        described.append((_("Snapshot"), f"{snapshot.title} (no. {snapshot.pk})" if snapshot else "—"))
         part = _integer_or_none(parameters.get("part"))
         part_row = ThematicPart.objects.filter(number=part).first() if part is not None else None
         described.append((_("Part of the curriculum"), f"{part_row.number}. {part_row.name}" if part_row else _("Both parts")))

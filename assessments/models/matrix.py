@@ -88,7 +88,18 @@ class MatrixSnapshot(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.label
+        return self.title
+
+    @property
+    def title(self) -> str:
+        """The snapshot's name in the reader's language (the stored label is the English record)."""
+        from django.utils.timezone import localtime
+
+        if self.kind == SnapshotKind.BASELINE:
+            return str(_("2021 needs assessment, Table 7"))
+        if self.created_at is None:
+            return self.label
+        return str(_("Recomputed on %(date)s")) % {"date": localtime(self.created_at).strftime("%d.%m.%Y %H:%M")}
 
 
 class MatrixCell(models.Model):

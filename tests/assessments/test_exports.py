@@ -351,7 +351,12 @@ def test_the_export_button_of_a_too_small_anonymous_group_shows_why(client, coor
     instrument = anonymous_with(2)
     client.force_login(coordinator)
 
-    response = client.post(reverse("assessments_results_export", args=[instrument.pk]), {"format": "csv", "language": "en"}, follow=True)
+    response = client.post(
+        reverse("assessments_results_export", args=[instrument.pk]),
+        {"format": "csv", "language": "en"},
+        follow=True,
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
 
     assert "Fewer than 3 answers" in response.content.decode()
     assert not ExportJob.objects.exists()

@@ -86,11 +86,6 @@ class MatrixReportForm(forms.Form):
 class DonorPackForm(forms.Form):
     """The period of a donor pack (sessions whose last day falls in it), its format and language."""
 
-    # its own ids: the reports page shows it beside the PDF report's form, which has a "language" field too
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        kwargs.setdefault("auto_id", "pack_%s")
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-
     date_from = forms.DateField(
         label=gettext_lazy("First day of the period"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -108,6 +103,8 @@ class DonorPackForm(forms.Form):
     language = forms.ChoiceField(label=gettext_lazy("Language of the pack"))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # its own ids: the reports page shows it beside the PDF report's form, which has a "language" field too
+        kwargs.setdefault("auto_id", "pack_%s")
         super().__init__(*args, **kwargs)
         self.fields["language"].choices = _language_choices()  # type: ignore[attr-defined]
 

@@ -595,7 +595,10 @@ def test_the_pack_form_queues_a_job_and_redirects_to_its_page(client, coordinato
     [
         ({"date_from": "", "date_to": "2025-03-31"}, "Give the first day of the period."),
         ({"date_from": "2025-03-31", "date_to": "2025-03-01"}, "The first day of the period must not be after its last day."),
-        ({"date_from": "2015-03-01", "date_to": "2025-03-02"}, "The period can be at most %(years)d years long: choose a later first day or an earlier last day."),
+        (
+            {"date_from": "2015-03-01", "date_to": "2025-03-02"},
+            "The period can be at most %(years)d years long: choose a later first day or an earlier last day.",
+        ),
     ],
 )
 def test_a_bad_period_is_refused_with_400_and_nothing_is_queued(client, coordinator, reference_data, dates, message):
@@ -616,3 +619,13 @@ def test_a_period_of_exactly_ten_years_is_accepted():
 
     with pytest.raises(ValidationError):
         reports.date_range_check(datetime.date(2015, 3, 1), datetime.date(2025, 3, 2))
+
+
+def test_the_reports_page_gives_each_field_its_own_id(client, coordinator, reference_data):
+    import re
+
+    client.force_login(coordinator)
+
+    ids = re.findall(r'\bid="([^"]+)"', client.get(reverse("matrix_reports")).content.decode())
+
+    assert len(ids) == len(set(ids)), sorted({i for i in ids if ids.count(i) > 1})

@@ -156,3 +156,61 @@ def test_the_surveys_menu_offers_results_and_the_matrix_to_coordinators_only(cli
     client.force_login(trainer)
     body = client.get("/admin/").content.decode()
     assert reverse("matrix_heatmap") not in body
+
+
+def test_a_coordinator_authors_an_instrument_with_a_section_a_question_and_its_options(client, coordinator, site):
+    from wagtail.test.utils.form_data import inline_formset, nested_form_data
+
+    client.force_login(coordinator)
+    question = {
+        "section_number": "1",
+        "code": "relevance",
+        "kind": "likert",
+        "required": "on",
+        "text_az": "Təlim işinizə nə dərəcədə uyğun idi?",
+        "text_ru": "Насколько обучение соответствовало вашей работе?",
+        "text_en": "How relevant was the training to your work?",
+        "help_az": "",
+        "help_ru": "",
+        "help_en": "",
+        "min_value": "",
+        "max_value": "",
+        "max_length": "",
+        "points": "0",
+        "options": inline_formset(
+            [
+                {"value": "1", "score": "1", "label_az": "Heç", "label_ru": "Совсем нет", "label_en": "Not at all"},
+                {"value": "2", "score": "2", "label_az": "Tamamilə", "label_ru": "Полностью", "label_en": "Completely"},
+            ]
+        ),
+    }
+    data = nested_form_data(
+        {
+            "code": "my-evaluation",
+            "purpose": "session_evaluation",
+            "status": "draft",
+            "title_az": "Qiymətləndirmə",
+            "title_ru": "Оценка",
+            "title_en": "Evaluation",
+            "intro_az": "",
+            "intro_ru": "",
+            "intro_en": "",
+            "in_az": "on",
+            "in_ru": "on",
+            "in_en": "on",
+            "is_anonymous": "on",
+            "min_group_size": "5",
+            "pass_mark_percent": "",
+            "sections": inline_formset([{"title_az": "Ümumi", "title_ru": "Общее", "title_en": "General"}]),
+            "questions": inline_formset([question]),
+        }
+    )
+
+    response = client.post(reverse("survey_instruments:add"), data)
+
+    assert response.status_code == 302, response.context["form"].errors if response.context else response
+    instrument = Instrument.objects.get(code="my-evaluation")
+    assert instrument.sections.get().title_ru == "Общее"
+    stored = instrument.questions.get()
+    assert (stored.kind, stored.text_en) == ("likert", "How relevant was the training to your work?")
+    assert list(stored.options.values_list("score", "label_ru")) == [(1, "Совсем нет"), (2, "Полностью")]

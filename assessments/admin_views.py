@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from assessments import selectors, services
 from assessments.forms import PastedRespondentsForm, RespondentForm
@@ -100,11 +100,13 @@ def round_status(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     return redirect("assessments_round_respondents", pk=survey_round.pk)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def instrument_new_version(request: HttpRequest, pk: int) -> HttpResponse:
-    """Copy an answered instrument as a draft of its next version, to change its questions there."""
+    """Copy an instrument as a draft of its next version, to change its questions there (GET asks to confirm)."""
     _require(request, "assessments.add_instrument")
     instrument = get_object_or_404(Instrument, pk=pk)
+    if request.method == "GET":
+        return TemplateResponse(request, "assessments/admin/new_version.html", {"instrument": instrument})
     copy = services.instrument_new_version(instrument=instrument)
     messages.success(request, _("Version %(version)d is a draft copy: change its questions, then publish it.") % {"version": copy.version})
     return redirect("survey_instruments:edit", copy.pk)

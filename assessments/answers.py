@@ -27,6 +27,7 @@ _FIELD_NAME = re.compile(r"^q-(?P<question>\d{1,10})(?:-c(?P<chapter>\d{1,3}))?$
 # Control characters other than tab and line breaks: PostgreSQL refuses NUL, and none belongs in an answer.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _NUMBER_LIMIT = Decimal("999999999999.99")
+_PLAIN_NUMBER = re.compile(r"^[-+]?\d+(\.\d+)?$")
 
 
 @dataclass
@@ -158,6 +159,8 @@ def _parse_one(question: Question, values: list[str], parsed: Parsed) -> str | N
     if question.kind == QuestionKind.NUMBER:
         text = value.strip().replace(",", ".").replace(" ", "").replace("\u00a0", "")
         if len(text) > 20:
+            return _("Enter a number.")
+        if not _PLAIN_NUMBER.match(text):  # no exponents ("1e3"), no "NaN" or "Infinity"
             return _("Enter a number.")
         try:
             number = Decimal(text)

@@ -23,6 +23,7 @@ from typing import IO, Any
 
 from django.core.files import File
 from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -122,7 +123,17 @@ def export_table(instrument: Instrument, filters: ResultFilters, language: str) 
 def _labels(instrument: Instrument, filters: ResultFilters, language: str) -> dict[str, dict[Any, str]]:
     """Names in `language` of the countries, categories, genders, rounds and sessions the rows refer to (one query each)."""
     responses = filtered_responses(instrument, filters)
+    small: dict[str, set[Any]] = {"country_id": set(), "category_id": set(), "gender": set()}
+    if instrument.is_anonymous:
+        # a row's country, category or gender is left out where fewer than the minimum share it: no row singles anyone out
+        for field_name in small:
+            small[field_name] = {
+                value
+                for value, count in responses.values_list(field_name).annotate(n=Count("pk")).order_by().values_list(field_name, "n")
+                if count < instrument.min_group_size
+            }
     return {
+        "small": small,  # type: ignore[dict-item]
         "country": {c.pk: in_language(c, "name", language) for c in Country.objects.all()},
         "category": {c.pk: in_language(c, "name", language) for c in StakeholderCategory.objects.all()},
         "gender": {value: str(label) for value, label in User.Gender.choices},
@@ -151,6 +162,12 @@ def _rows(instrument: Instrument, filters: ResultFilters, plans: list[_Plan], la
         for response in chunk:
             number += 1
             pk, submitted_on, country_id, category_id, gender, round_id, session_id, *organisation = response
+            if instrument.is_anonymous:
+                small = labels["small"]
+                submitted_on = None  # the day could single out a respondent
+                country_id = None if country_id in small["country_id"] else country_id
+                category_id = None if category_id in small["category_id"] else category_id
+                gender = "" if gender in small["gender"] else gender
             row: list[Cell] = [
                 number,
                 submitted_on,

@@ -371,3 +371,16 @@ def test_the_export_button_of_a_too_small_anonymous_group_shows_why(client, coor
 def test_decimal_cells_are_written_without_trailing_zeros():
     assert exports._csv_text(Decimal("12.50")) == "12.5"
     assert exports._csv_text(Decimal("100.00")) == "100"
+
+
+def test_an_anonymous_export_leaves_out_the_day_and_any_country_or_gender_fewer_than_the_minimum_share(reference_data):
+    instrument = sample_instrument(is_anonymous=True, required=False, min_group_size=3)
+    survey_round = RoundFactory()
+    for n, answers in enumerate(FOUR):
+        submit(instrument, survey_round, answers, country="AZ" if n < 3 else "GE", gender="female" if n < 3 else "male")
+
+    _content, rows, header = csv_table(instrument)
+
+    assert [row["Country"] for row in rows] == ["Azerbaijan", "Azerbaijan", "Azerbaijan", ""]
+    assert [row["Gender"] for row in rows] == ["Female", "Female", "Female", ""]
+    assert all(row["Submitted on"] == "" for row in rows)

@@ -214,3 +214,13 @@ def test_a_coordinator_authors_an_instrument_with_a_section_a_question_and_its_o
     stored = instrument.questions.get()
     assert (stored.kind, stored.text_en) == ("likert", "How relevant was the training to your work?")
     assert list(stored.options.values_list("score", "label_ru")) == [(1, "Совсем нет"), (2, "Полностью")]
+
+
+def test_the_new_version_button_asks_to_confirm_before_copying(client, coordinator, answered):
+    client.force_login(coordinator)
+    url = reverse("survey_instruments:new_version", args=[answered.pk])
+
+    assert client.get(url).status_code == 200
+    assert not Instrument.objects.filter(code=answered.code, version=2).exists()
+    assert client.post(url).status_code == 302
+    assert Instrument.objects.filter(code=answered.code, version=2).exists()

@@ -96,6 +96,7 @@ def test_a_submission_missing_a_required_answer_stores_nothing(respondent):
         ("likert", ["9"]),
         ("number", ["abc"]),
         ("number", ["1e400"]),
+        ("number", ["1e3"]),
         ("number", ["-1"]),
         ("number", ["1.234"]),
         ("short", ["x" * 51]),

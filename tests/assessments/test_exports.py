@@ -379,7 +379,7 @@ def test_an_anonymous_export_leaves_out_the_day_and_any_country_or_gender_fewer_
     for n, answers in enumerate(FOUR):
         submit(instrument, survey_round, answers, country="AZ" if n < 3 else "GE", gender="female" if n < 3 else "male")
 
-    _content, rows, header = csv_table(instrument)
+    _content, rows, _header = csv_table(instrument)
 
     assert [row["Country"] for row in rows] == ["Azerbaijan", "Azerbaijan", "Azerbaijan", ""]
     assert [row["Gender"] for row in rows] == ["Female", "Female", "Female", ""]

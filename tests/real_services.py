@@ -202,6 +202,12 @@ def real_celery_worker(
     if not services.redis_available():
         service_missing(services.CHECKS["redis"][1])
     worker: CeleryWorkerProcess = request.getfixturevalue("celery_worker_process")
+    # Celery's "a task is running here, don't block on results" flag is one global, set and restored around every eager
+    # task; eager tasks run at once in the concurrency tests' threads can leave it set. The test process is no worker.
+    from celery._state import _set_task_join_will_block
+
+    monkeypatch.setattr("celery._state._task_join_will_block", False)
+    _set_task_join_will_block(False)
     keys = ("task_always_eager", "broker_url", "result_backend", "task_default_queue")
     saved = {key: app.conf[key] for key in keys}
     celery_use_broker(monkeypatch, worker.broker_url)

@@ -67,6 +67,10 @@ class MatrixInputError(Exception):
         self.link = link
 
 
+# The anonymity minimum of the evaluations behind a cell's feedback (the instruments' default).
+EVALUATION_MINIMUM = 5
+
+
 def may_see_matrix(user: object) -> bool:
     return bool(getattr(user, "is_authenticated", False) and user.has_perm(MATRIX_PERMISSION))  # type: ignore[attr-defined]
 
@@ -476,8 +480,9 @@ def cell_detail(request: HttpRequest, cell_id: int) -> HttpResponse:
         "form": form,
         "score_columns": selectors.PRIORITY_COLUMNS,
         "heatmap_query": urlencode({"snapshot": cell.snapshot_id, **({"category": cell.category_id} if cell.category_id else {})}),
-        "further_training": selectors.show_number(cell.further_training),
-        "relevance": selectors.show_number(cell.relevance),
+        # the evaluations are anonymous: their means show only for groups of the anonymity minimum or more
+        "further_training": selectors.show_number(cell.further_training) if cell.further_training_answers >= EVALUATION_MINIMUM else None,
+        "relevance": selectors.show_number(cell.relevance) if cell.participants >= EVALUATION_MINIMUM else None,
         "knowledge_gain": selectors.show_number(cell.knowledge_gain),
     }
     return TemplateResponse(request, "assessments/admin/matrix/cell.html", context, status=status)

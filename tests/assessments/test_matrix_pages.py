@@ -701,3 +701,27 @@ def test_the_summary_and_the_comparison_download_as_csv(client, coordinator, bas
     rise = next(line for line in comparison if line[0] == "Rose")
     assert rise[1:4] == ["4", "Human rights of migrants", "IR"] and rise[5:] == ["2", "4", "2"]
     assert any(line[0] == "State changed" and line[5] == "NA" and line[6] == "" for line in comparison)
+
+
+def test_a_cell_hides_evaluation_means_of_fewer_than_five_participants(client, coordinator, reference_data):
+    from decimal import Decimal
+
+    from assessments import matrix as matrix_service
+    from assessments.models import MatrixCell
+
+    baseline = matrix_service.baseline_load()
+    few = baseline.cells.get(chapter__number=1, country__iso_code="GE")
+    MatrixCell.objects.filter(pk=few.pk).update(
+        further_training=Decimal("3.00"), further_training_answers=1, relevance=Decimal("5.00"), participants=1
+    )
+    many = baseline.cells.get(chapter__number=1, country__iso_code="AZ")
+    MatrixCell.objects.filter(pk=many.pk).update(
+        further_training=Decimal("3.25"), further_training_answers=6, relevance=Decimal("4.50"), participants=6
+    )
+    client.force_login(coordinator)
+
+    hidden = client.get(reverse("matrix_cell", args=[few.pk])).context
+    shown = client.get(reverse("matrix_cell", args=[many.pk])).context
+
+    assert (hidden["further_training"], hidden["relevance"]) == (None, None)
+    assert shown["further_training"] is not None and shown["relevance"] is not None

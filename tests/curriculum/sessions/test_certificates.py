@@ -349,6 +349,17 @@ def test_the_pdf_is_one_page_with_the_code_the_kind_and_the_verification_address
     assert "24 hours" in text
 
 
+def test_the_code_copied_from_the_pdf_has_no_space_inside_whatever_its_letters(issued, pdf_text):
+    """A code once read back as "XSE J-DDUW-…": the letter spacing made pdftotext see a word gap before the J."""
+    certificate = issued(language="en")
+    Certificate.objects.filter(pk=certificate.pk).update(code="XSEJDDUWET3TGRQTB4ZH")
+    certificate.refresh_from_db()
+
+    text = pdf_text(certificates.render_certificate_pdf(certificate))
+
+    assert "XSEJ-DDUW-ET3T-GRQT-B4ZH" in text
+
+
 def test_the_qr_code_in_the_pdf_is_the_one_of_the_verification_address(issued, pdf_images):
     certificate = issued()
     url = certificates.verification_url(certificate)

@@ -22,7 +22,8 @@ def _invalid_part(fields: dict[str, str]):
         st.builds(
             lambda name, v: (name, [v]),
             st.sampled_from([fields["single"], fields["likert"]]),
-            st.text(min_size=1).filter(lambda v: v.strip() not in {"a", "b", "c", "1", "2", "3", "4", "5"}),
+            # blank text is no answer (valid in a saved draft), so not malformed
+            st.text(min_size=1).filter(lambda v: v.strip() and v.strip() not in {"a", "b", "c", "1", "2", "3", "4", "5"}),
         ),
         st.builds(lambda v: (fields["single"], ["a", v]), st.sampled_from(["b", "c"])),  # two answers to a single choice
         st.builds(
@@ -35,7 +36,7 @@ def _invalid_part(fields: dict[str, str]):
         st.builds(
             lambda c, v: (f"{fields['grid']}-c{c}", [v]),
             st.integers(min_value=1, max_value=22),
-            st.text(min_size=1).filter(lambda v: v.strip().lower() not in {"1", "2", "3", "4", "na"}),
+            st.text(min_size=1).filter(lambda v: v.strip() and v.strip().lower() not in {"1", "2", "3", "4", "na"}),
         ),
         st.builds(lambda c: (f"{fields['grid']}-c{c}", ["3"]), st.integers(min_value=23, max_value=999)),  # no such chapter
         st.builds(lambda v: (fields["multiple"], ["a", "a", v]), _any_text),  # the same option twice

@@ -12,9 +12,12 @@ from __future__ import annotations
 
 import datetime
 import enum
+import functools
 import secrets
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
+from typing import NamedTuple
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX, UNUSABLE_PASSWORD_SUFFIX_LENGTH
@@ -22,8 +25,8 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import validate_email
-from django.db import IntegrityError, models, transaction
-from django.db.models import Exists, OuterRef
+from django.db import IntegrityError, connection, models, transaction
+from django.db.models import Exists, Max, OuterRef, Value
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -198,21 +201,35 @@ def _organisations(country_ids: Iterable[int]) -> dict[tuple[int, str], Organisa
     return found
 
 
-def _accounts(emails: Iterable[str], *, trainees: Group | None = None) -> dict[str, User]:
-    """The accounts of these e-mail addresses (any case) with their organisation, keyed by lower-case e-mail."""
+class _Account(NamedTuple):
+    """What the import needs of an existing account, read as plain values."""
+
+    pk: int
+    country_id: int | None
+    gender: str
+    organisation_country_id: int | None
+    organisation_category_id: int | None
+    is_trainee: bool
+
+
+def _accounts(emails: Iterable[str], *, trainees: Group | None = None) -> dict[str, _Account]:
+    """The accounts of these e-mail addresses (any case), keyed by lower-case e-mail, in one query."""
     wanted = sorted({email for email in emails if email})
-    accounts = User.objects.annotate(email_lower=Lower("email")).filter(email_lower__in=wanted).select_related("organisation")
+    accounts = User.objects.annotate(email_lower=Lower("email")).filter(email_lower__in=wanted)
     if trainees is not None:
         memberships = User.groups.through.objects.filter(user_id=OuterRef("pk"), group_id=trainees.pk)
         accounts = accounts.annotate(is_trainee=Exists(memberships))
-    return {account.email.lower(): account for account in accounts}
+    else:
+        accounts = accounts.annotate(is_trainee=Value(False))
+    rows = accounts.values_list(
+        "email", "pk", "country_id", "gender", "organisation__country_id", "organisation__category_id", "is_trainee"
+    )
+    return {email.lower(): _Account(*values) for email, *values in rows}
 
 
-def _snapshot(user: User) -> tuple[int | None, int | None, str]:
+def _snapshot(account: _Account) -> tuple[int | None, int | None, str]:
     """Country, stakeholder category and gender as `session_apply` stores them with an application."""
-    organisation = user.organisation
-    country_id = user.country_id or (organisation.country_id if organisation else None)
-    return country_id, (organisation.category_id if organisation else None), user.gender
+    return account.country_id or account.organisation_country_id, account.organisation_category_id, account.gender
 
 
 class _Seats:
@@ -493,22 +510,67 @@ def _forecast(session: TrainingSession, rows: list[EnrolmentRow], references: _R
 # --- The import -------------------------------------------------------------------------------------
 
 
+# The columns each writer fills, in order: every concrete column of the table but its id (`_insert_fields` checks it).
+ORGANISATION_COLUMNS = ("name", "country_id", "category_id")
+USER_COLUMNS = (
+    "email",
+    "password",
+    "last_login",
+    "is_superuser",
+    "is_staff",
+    "is_active",
+    "first_name",
+    "last_name",
+    "gender",
+    "country_id",
+    "organisation_id",
+    "position_level_id",
+    "preferred_language",
+    "date_joined",
+)
+USER_ORGANISATION = USER_COLUMNS.index("organisation_id")
+MEMBERSHIP_COLUMNS = ("user_id", "group_id")
+EMAIL_ADDRESS_COLUMNS = ("user_id", "email", "verified", "primary")
+APPLICATION_COLUMNS = (
+    "trainee_id",
+    "session_id",
+    "status",
+    "motivation",
+    "organisation_confirmed",
+    "position_confirmed",
+    "country_id",
+    "category_id",
+    "gender",
+    "created_at",
+    "waitlisted_at",
+    "decided_at",
+    "decided_by_id",
+)
+
+OrganisationKey = tuple[int, str]
+# A writer stores rows of plain values, given in a table's column order, into that table.
+Insert = Callable[[type[models.Model], tuple[str, ...], list], None]
+
+
 @dataclass
 class _Plan:
-    """Every row the import writes, as unsaved model instances that point at each other, and the counts."""
+    """Every row the import writes, as plain column values, and the counts.
 
-    trainees: Group
-    organisations: list[Organisation] = field(default_factory=list)
-    users: list[User] = field(default_factory=list)
-    memberships: list[models.Model] = field(default_factory=list)
-    email_addresses: list[EmailAddress] = field(default_factory=list)
-    applications: list[SessionApplication] = field(default_factory=list)
+    New accounts and organisations have no id until they are written, so the rows that point at them
+    hold the account's e-mail address (`trainee_id` of an application) or the organisation's key
+    (`organisation_id` of an account) until `_write` resolves them.
+    """
+
+    trainees_id: int
+    organisations: dict[OrganisationKey, tuple[str, int, int]] = field(default_factory=dict)
+    users: list[list] = field(default_factory=list)
+    # Existing accounts that get the trainee role (new ones all get it).
+    role_for: list[int] = field(default_factory=list)
+    applications: list[list] = field(default_factory=list)
     users_matched: int = 0
     already_enrolled: int = 0
-
-    def count(self, status: str) -> int:
-        """How many of the new applications have this status."""
-        return sum(1 for application in self.applications if application.status == status)
+    approved: int = 0
+    waitlisted: int = 0
 
 
 def _row_failed(row: EnrolmentRow, reason: str) -> ValidationError:
@@ -525,11 +587,10 @@ def _plan(*, rows: list[EnrolmentRow], session: TrainingSession, enrolled_by: Us
     state = _SessionState.load(session)
     named_countries = {row.country for row in rows}
     organisations = _organisations(country.pk for code, country in references.countries.items() if code in named_countries)
-    plan = _Plan(trainees=trainees)
+    plan = _Plan(trainees_id=trainees.pk)
     now = timezone.now()
     motivation = _("Enrolled by the centre")
-    # Foreign keys by id where the row already exists: assigning model instances costs more than the INSERTs themselves.
-    common = {"session_id": session.pk, "motivation": motivation, "organisation_confirmed": True, "position_confirmed": True}
+    approved, waitlisted = ApplicationStatus.APPROVED.value, ApplicationStatus.WAITLISTED.value
     for row in rows:
         user = accounts.get(row.email)
         if user is not None:
@@ -539,23 +600,31 @@ def _plan(*, rows: list[EnrolmentRow], session: TrainingSession, enrolled_by: Us
                 continue
             if not user.is_trainee:
                 # An existing account keeps its data, but an enrolled participant needs the trainee role for the trainee pages.
-                plan.memberships.append(User.groups.through(user=user, group_id=trainees.pk))
+                plan.role_for.append(user.pk)
+            trainee: int | str = user.pk
+            country_id, category_id, gender = _snapshot(user)
         else:
-            user = _new_user(row, references, organisations, plan, now)
-        country_id, category_id, gender = _snapshot(user)
-        approved = state.seats.take(country_id=country_id, category_id=category_id)
+            trainee = row.email
+            country_id, category_id, gender = _new_user(row, references, organisations, plan, now)
+        taken = state.seats.take(country_id=country_id, category_id=category_id)
+        plan.approved += taken
+        plan.waitlisted += not taken
         plan.applications.append(
-            SessionApplication(
-                trainee=user,
-                status=ApplicationStatus.APPROVED if approved else ApplicationStatus.WAITLISTED,
-                country_id=country_id,
-                category_id=category_id,
-                gender=gender,
-                waitlisted_at=None if approved else now,
-                decided_at=now,
-                decided_by_id=enrolled_by.pk,
-                **common,
-            )
+            [
+                trainee,
+                session.pk,
+                approved if taken else waitlisted,
+                motivation,
+                True,
+                True,
+                country_id,
+                category_id,
+                gender,
+                now,
+                None if taken else now,
+                now,
+                enrolled_by.pk,
+            ]
         )
     return plan
 
@@ -568,24 +637,29 @@ def _unusable_password() -> str:
 def _new_user(
     row: EnrolmentRow,
     references: _References,
-    organisations: dict[tuple[int, str], Organisation],
+    organisations: dict[OrganisationKey, Organisation],
     plan: _Plan,
     now: datetime.datetime,
-) -> User:
-    """An account for a row, with its organisation (planned for creation when new), its trainee role and its e-mail address."""
+) -> tuple[int, int | None, str]:
+    """Plan a row's account, with its organisation when new; returns its country, category and gender as its application keeps them."""
     country = references.countries.get(row.country)
     if country is None:
         raise _row_failed(row, _("unknown country code “%(value)s”.") % {"value": row.country})
-    organisation = None
+    organisation: int | OrganisationKey | None = None
+    category_id = None
     if row.organisation:
         key = _organisation_key(country.pk, row.organisation)
-        organisation = organisations.get(key)
-        if organisation is None:
+        existing = organisations.get(key)
+        if existing is not None:
+            organisation, category_id = existing.pk, existing.category_id
+        elif key in plan.organisations:
+            organisation, category_id = key, plan.organisations[key][2]
+        else:
             category = references.categories.get(row.organisation_type)
             if category is None:
                 raise _row_failed(row, _type_needed_reason(row.organisation, country, references.categories))
-            organisation = organisations[key] = Organisation(name=row.organisation, country_id=country.pk, category_id=category.pk)
-            plan.organisations.append(organisation)
+            plan.organisations[key] = (row.organisation, country.pk, category.pk)
+            organisation, category_id = key, category.pk
     level = None
     if row.position_level:
         level = references.levels.get(row.position_level)
@@ -595,50 +669,114 @@ def _new_user(
                 _("unknown position level “%(value)s” (use %(choices)s).")
                 % {"value": row.position_level, "choices": ", ".join(references.levels)},
             )
-    user = User(
-        email=row.email,
-        password=_unusable_password(),
-        first_name=row.first_name,
-        last_name=row.last_name,
-        gender=row.gender,
-        country_id=country.pk,
-        position_level_id=level.pk if level else None,
-        preferred_language=row.language,
-        date_joined=now,
+    plan.users.append(
+        [
+            row.email,
+            _unusable_password(),
+            None,
+            False,
+            False,
+            True,
+            row.first_name,
+            row.last_name,
+            row.gender,
+            country.pk,
+            organisation,
+            level.pk if level else None,
+            row.language,
+            now,
+        ]
     )
-    # The organisation may be new (no id yet): assigned as an instance, its id is taken when the user is saved.
-    user.organisation = organisation
-    plan.users.append(user)
-    plan.memberships.append(User.groups.through(user=user, group_id=plan.trainees.pk))
-    plan.email_addresses.append(EmailAddress(user=user, email=row.email, verified=False, primary=True))
-    return user
+    return country.pk, category_id, row.gender
 
 
-def _write_in_bulk(plan: _Plan) -> None:
-    """One INSERT per table (Django splits it only at the database's limit of parameters per query)."""
-    Organisation.objects.bulk_create(plan.organisations)
-    User.objects.bulk_create(plan.users)
-    User.groups.through.objects.bulk_create(plan.memberships)
-    EmailAddress.objects.bulk_create(plan.email_addresses)
-    SessionApplication.objects.bulk_create(plan.applications)
-
-
-def _write_row_by_row(plan: _Plan) -> None:
-    """The naive way, for comparison: one save per organisation, account, e-mail address and application, and `groups.add` per role."""
-    for organisation in plan.organisations:
-        organisation.save()
-    for user in plan.users:
-        user.save()
-    for membership in plan.memberships:
-        membership.user.groups.add(plan.trainees)
-    for address in plan.email_addresses:
-        address.save()
+def _write(plan: _Plan, insert: Insert) -> None:
+    """Write the plan table by table with `insert`, giving the rows that point at new accounts and organisations their ids."""
+    if plan.organisations:
+        insert(Organisation, ORGANISATION_COLUMNS, list(plan.organisations.values()))
+        found = _organisations(country_id for country_id, _name in plan.organisations)
+        for user in plan.users:
+            if isinstance(user[USER_ORGANISATION], tuple):
+                user[USER_ORGANISATION] = found[user[USER_ORGANISATION]].pk
+    emails = [user[0] for user in plan.users]
+    # The new accounts' ids, read back as those above the highest id before: a range, not a list of 10,000 addresses.
+    before = User.objects.aggregate(highest=Max("pk"))["highest"] or 0
+    insert(User, USER_COLUMNS, plan.users)
+    new_ids = dict(User.objects.filter(pk__gt=before).values_list("email", "pk")) if emails else {}
+    insert(
+        User.groups.through,
+        MEMBERSHIP_COLUMNS,
+        [(user_id, plan.trainees_id) for user_id in (*plan.role_for, *(new_ids[email] for email in emails))],
+    )
+    insert(EmailAddress, EMAIL_ADDRESS_COLUMNS, [(new_ids[email], email, False, True) for email in emails])
     for application in plan.applications:
-        application.save()
+        if isinstance(application[0], str):
+            application[0] = new_ids[application[0]]
+    insert(SessionApplication, APPLICATION_COLUMNS, plan.applications)
+
+
+_SIMPLE_FIELDS = (models.CharField, models.TextField, models.BooleanField, models.ForeignKey, models.DateTimeField)
+
+
+@functools.cache
+def _insert_fields(model: type[models.Model], columns: tuple[str, ...]) -> tuple[models.Field, ...]:
+    """The fields of these columns, refused unless they are all the table's columns but its id, of types written as they are."""
+    by_column = {f.attname: f for f in model._meta.concrete_fields if not f.primary_key}
+    if set(columns) != set(by_column) or len(columns) != len(by_column):
+        raise ValueError(f"{model.__name__}: the bulk writer's columns {sorted(columns)} are not the table's {sorted(by_column)}.")
+    fields = tuple(by_column[column] for column in columns)
+    unsupported = [f.name for f in fields if not isinstance(f, _SIMPLE_FIELDS)]
+    if unsupported:
+        raise ValueError(f"{model.__name__}: the bulk writer does not prepare values of {unsupported}.")
+    return fields
+
+
+def _insert_in_bulk(model: type[models.Model], columns: tuple[str, ...], rows: list) -> None:
+    """One statement for all the rows: no model instance and no per-field preparation per row.
+
+    Plain strings, numbers, booleans and ids go to the driver as they are; the few distinct timestamps
+    are prepared for the database once each, in place (a row with a timestamp is a list).
+    """
+    if not rows:
+        return
+    fields = _insert_fields(model, columns)
+    for index, f in enumerate(fields):
+        if isinstance(f, models.DateTimeField):
+            prepared: dict[datetime.datetime | None, object] = {}
+            for row in rows:
+                value = row[index]
+                if value not in prepared:
+                    prepared[value] = f.get_db_prep_save(value, connection)
+                row[index] = prepared[value]
+    quote = connection.ops.quote_name
+    names = ", ".join(quote(f.column) for f in fields)
+    table = quote(model._meta.db_table)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # COPY streams the rows in one statement: PostgreSQL's own bulk load, several times faster than INSERTs.
+            sql = f"COPY {table} ({names}) FROM STDIN"
+            started = time.monotonic()
+            # The driver's own errors, raised as Django's (a duplicate e-mail address is an IntegrityError).
+            with connection.wrap_database_errors, cursor.cursor.copy(sql) as copy:
+                for row in rows:
+                    copy.write_row(row)
+            if connection.queries_logged:
+                # The driver's COPY bypasses Django's query log: record it as Django records an executemany.
+                connection.queries_log.append({"sql": f"{len(rows)} times: {sql}", "time": f"{time.monotonic() - started:.3f}"})
+        else:
+            # The table and column names come from the model and are quoted; every value is a parameter.
+            placeholders = ", ".join(["%s"] * len(fields))
+            cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({placeholders})", rows)  # noqa: S608
+
+
+def _insert_row_by_row(model: type[models.Model], columns: tuple[str, ...], rows: list) -> None:
+    """The naive way, for comparison: a model instance and its own save() (one INSERT) per row."""
+    for row in rows:
+        model(**dict(zip(columns, row, strict=True))).save()
 
 
 def _apply(
-    *, report: EnrolmentReport, session: TrainingSession, enrolled_by: User, only_valid_rows: bool, write: Callable[[_Plan], None]
+    *, report: EnrolmentReport, session: TrainingSession, enrolled_by: User, only_valid_rows: bool, insert: Insert
 ) -> EnrolmentResult:
     """The import with either writer: the same checks, the same lock and the same decisions."""
     if report.session_id != session.pk:
@@ -654,7 +792,7 @@ def _apply(
         trainees, _created = Group.objects.get_or_create(name=TRAINEE.group_name)
         plan = _plan(rows=report.valid_rows, session=locked, enrolled_by=enrolled_by, trainees=trainees)
         try:
-            write(plan)
+            _write(plan, insert)
         except IntegrityError as error:
             # An account or application was created by someone else since the plan was made (PostgreSQL; SQLite serialises writers).
             raise ValidationError(
@@ -665,8 +803,8 @@ def _apply(
         written=True,
         users_created=len(plan.users),
         users_matched=plan.users_matched,
-        approved=plan.count(ApplicationStatus.APPROVED),
-        waitlisted=plan.count(ApplicationStatus.WAITLISTED),
+        approved=plan.approved,
+        waitlisted=plan.waitlisted,
         already_enrolled=plan.already_enrolled,
         skipped_invalid=skipped,
         organisations_created=len(plan.organisations),
@@ -677,11 +815,11 @@ def enrolment_import_apply(
     *, report: EnrolmentReport, session: TrainingSession, enrolled_by: User, only_valid_rows: bool
 ) -> EnrolmentResult:
     """Enrol a dry run's valid rows in bulk, in one transaction with the session locked; the import sends no e-mail."""
-    return _apply(report=report, session=session, enrolled_by=enrolled_by, only_valid_rows=only_valid_rows, write=_write_in_bulk)
+    return _apply(report=report, session=session, enrolled_by=enrolled_by, only_valid_rows=only_valid_rows, insert=_insert_in_bulk)
 
 
 def enrolment_import_apply_row_by_row(
     *, report: EnrolmentReport, session: TrainingSession, enrolled_by: User, only_valid_rows: bool
 ) -> EnrolmentResult:
     """The same import saving one row at a time: the naive baseline the benchmark and a test compare with; sends no e-mail."""
-    return _apply(report=report, session=session, enrolled_by=enrolled_by, only_valid_rows=only_valid_rows, write=_write_row_by_row)
+    return _apply(report=report, session=session, enrolled_by=enrolled_by, only_valid_rows=only_valid_rows, insert=_insert_row_by_row)

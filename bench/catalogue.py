@@ -34,7 +34,7 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -131,7 +131,7 @@ def load_data(modules_per_language: int) -> tuple[dict[str, int], dict[str, floa
     from people import services
 
     phases: dict[str, float] = {}
-    with _writes_unsynced():
+    with writes_unsynced():
         started = time.perf_counter()
         call_command("migrate", verbosity=0, interactive=False)
         phases["migrate"] = time.perf_counter() - started
@@ -147,7 +147,7 @@ def load_data(modules_per_language: int) -> tuple[dict[str, int], dict[str, floa
 
 
 @contextmanager
-def _writes_unsynced() -> Iterator[None]:
+def writes_unsynced() -> Iterator[None]:
     """Skip waiting for the disk on commit while the throwaway database is built (the measured requests only read)."""
     from django.db import connection
 
@@ -506,21 +506,24 @@ def run(args: argparse.Namespace) -> int:
     return 1 if mismatches else 0
 
 
+def in_throwaway_database(maintenance_url: str, run: Callable[[Path], int]) -> int:
+    """Point Django at a throwaway database (a SQLite file in a temp dir, or a PostgreSQL database made from
+    `maintenance_url`), call `run` with the temp dir, and remove both whatever happens."""
+    var_dir = Path(tempfile.mkdtemp(prefix="rtcm-bench-"))
+    database_url, name = postgres_create(maintenance_url) if maintenance_url else ("", "")
+    try:
+        configure(var_dir, database_url)
+        return run(var_dir)
+    finally:
+        if name:
+            postgres_drop(maintenance_url, name)
+        shutil.rmtree(var_dir, ignore_errors=True)
+
+
 def main() -> int:
     """Set up the throwaway database, run the benchmark, clean up whatever happens."""
     args = parse_args()
-    var_dir = Path(tempfile.mkdtemp(prefix="rtcm-bench-"))
-    pg_name = ""
-    try:
-        database_url = ""
-        if args.database_url:
-            database_url, pg_name = postgres_create(args.database_url)
-        configure(var_dir, database_url)
-        return run(args)
-    finally:
-        if pg_name:
-            postgres_drop(args.database_url, pg_name)
-        shutil.rmtree(var_dir, ignore_errors=True)
+    return in_throwaway_database(args.database_url, lambda _var_dir: run(args))
 
 
 if __name__ == "__main__":

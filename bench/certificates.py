@@ -31,15 +31,13 @@ import datetime
 import logging
 import multiprocessing
 import os
-import shutil
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from catalogue import configure, postgres_create, postgres_drop
+from catalogue import in_throwaway_database
 
 TARGET_PER_SECOND = 3.0
 TARGET_WORKERS = 2
@@ -254,15 +252,7 @@ def run(args: argparse.Namespace, var_dir: Path) -> int:
 def main() -> int:
     """Run in a throwaway database and remove it afterwards."""
     args = parse_args()
-    var_dir = Path(tempfile.mkdtemp(prefix="rtcm-bench-"))
-    database_url, name = postgres_create(args.database_url) if args.database_url else ("", "")
-    try:
-        configure(var_dir, database_url)
-        return run(args, var_dir)
-    finally:
-        if name:
-            postgres_drop(args.database_url, name)
-        shutil.rmtree(var_dir, ignore_errors=True)
+    return in_throwaway_database(args.database_url, lambda var_dir: run(args, var_dir))
 
 
 if __name__ == "__main__":

@@ -24,14 +24,11 @@ from __future__ import annotations
 import argparse
 import datetime
 import random
-import shutil
 import statistics
 import sys
-import tempfile
 import time
-from pathlib import Path
 
-from catalogue import configure, postgres_create, postgres_drop
+from catalogue import in_throwaway_database
 
 TARGET_MS = 200.0
 TARGET_RATIO = 5.0
@@ -181,15 +178,7 @@ def run(args: argparse.Namespace) -> int:
 def main() -> int:
     """Run in a throwaway database and remove it afterwards."""
     args = parse_args()
-    var_dir = Path(tempfile.mkdtemp(prefix="rtcm-bench-"))
-    database_url, name = postgres_create(args.database_url) if args.database_url else ("", "")
-    try:
-        configure(var_dir, database_url)
-        return run(args)
-    finally:
-        if name:
-            postgres_drop(args.database_url, name)
-        shutil.rmtree(var_dir, ignore_errors=True)
+    return in_throwaway_database(args.database_url, lambda _var_dir: run(args))
 
 
 if __name__ == "__main__":

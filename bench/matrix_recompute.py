@@ -27,19 +27,15 @@ import datetime
 import math
 import os
 import random
-import shutil
 import statistics
 import sys
-import tempfile
 import time
 from collections.abc import Iterator
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from catalogue import configure, postgres_create, postgres_drop
-from survey_results import writes_unsynced
+from catalogue import in_throwaway_database, writes_unsynced
 
 TARGET_SECONDS = 2.0
 TARGET_RATIO = 20.0
@@ -239,15 +235,7 @@ def run(args: argparse.Namespace) -> int:
 def main() -> int:
     """Run in a throwaway database and remove it afterwards."""
     args = parse_args()
-    var_dir = Path(tempfile.mkdtemp(prefix="rtcm-bench-"))
-    database_url, name = postgres_create(args.database_url) if args.database_url else ("", "")
-    try:
-        configure(var_dir, database_url)
-        return run(args)
-    finally:
-        if name:
-            postgres_drop(args.database_url, name)
-        shutil.rmtree(var_dir, ignore_errors=True)
+    return in_throwaway_database(args.database_url, lambda _var_dir: run(args))
 
 
 if __name__ == "__main__":

@@ -33,10 +33,8 @@ import csv
 import datetime
 import os
 import random
-import shutil
 import statistics
 import sys
-import tempfile
 import time
 from collections import defaultdict
 from collections.abc import Iterator
@@ -46,7 +44,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from catalogue import configure, postgres_create, postgres_drop
+from catalogue import in_throwaway_database, writes_unsynced
 
 BATCH = 5_000
 TARGET = "issue (surveys): results and exports over 100,000 responses in constant queries (no time target set)"
@@ -81,23 +79,6 @@ def parse_args() -> argparse.Namespace:
     if args.database_url and urlsplit(args.database_url).scheme not in ("postgres", "postgresql"):
         parser.error("--database-url must start with postgres:// or postgresql://")
     return args
-
-
-@contextmanager
-def writes_unsynced() -> Iterator[None]:
-    """Skip waiting for the disk on commit while the throwaway database is filled (the measured parts only read)."""
-    from django.db import connection
-
-    off, on = ("PRAGMA synchronous = OFF", "PRAGMA synchronous = NORMAL")  # NORMAL: the settings' init_command
-    if connection.vendor == "postgresql":
-        off, on = ("SET synchronous_commit TO off", "RESET synchronous_commit")
-    with connection.cursor() as cursor:
-        cursor.execute(off)
-    try:
-        yield
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute(on)
 
 
 def build(responses: int) -> Any:
@@ -426,15 +407,7 @@ def run(args: argparse.Namespace, var_dir: Path) -> int:
 def main() -> int:
     """Run in a throwaway database and remove it afterwards."""
     args = parse_args()
-    var_dir = Path(tempfile.mkdtemp(prefix="rtcm-bench-"))
-    database_url, name = postgres_create(args.database_url) if args.database_url else ("", "")
-    try:
-        configure(var_dir, database_url)
-        return run(args, var_dir)
-    finally:
-        if name:
-            postgres_drop(args.database_url, name)
-        shutil.rmtree(var_dir, ignore_errors=True)
+    return in_throwaway_database(args.database_url, lambda var_dir: run(args, var_dir))
 
 
 if __name__ == "__main__":

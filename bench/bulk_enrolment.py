@@ -10,10 +10,11 @@ countries, organisations that exist (named in another case now and then), new on
 and none. Each file has its own e-mail addresses and new organisations, so both imports create the
 same kind of rows.
 
-One session is enrolled with `enrolment_import_parse` and `enrolment_import_apply` (one executemany
-INSERT per table on SQLite, one COPY per table on PostgreSQL), the other with the same dry run and
-`enrolment_import_apply_row_by_row` (a model instance and its save() per organisation, account,
-role, e-mail address and application). Both writers get the same plan, so only the writing differs,
+One session is enrolled with `enrolment_import_parse` and `enrolment_import_apply` (one statement
+per table: executemany INSERT on SQLite or COPY on PostgreSQL for organisations, accounts and
+applications, INSERT ... SELECT from the accounts table for roles and e-mail addresses), the other
+with the same dry run and `enrolment_import_apply_row_by_row` (a model instance and its save() per
+organisation, account, role, e-mail address and application). Both writers get the same plan, so only the writing differs,
 and both must report the same counts. The rounds alternate which import goes first, as the tables
 grow; the figures are the medians over the rounds (the machine's noise is a few tenths of a second).
 

@@ -10,12 +10,15 @@ while seats and quotas allow, putting the rest on the waitlist. An import sends 
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import enum
 import functools
+import gc
+import json
 import secrets
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import NamedTuple
 
@@ -204,6 +207,7 @@ def _organisations(country_ids: Iterable[int]) -> dict[tuple[int, str], Organisa
 class _Account(NamedTuple):
     """What the import needs of an existing account, read as plain values."""
 
+    email: str
     pk: int
     country_id: int | None
     gender: str
@@ -224,7 +228,7 @@ def _accounts(emails: Iterable[str], *, trainees: Group | None = None) -> dict[s
     rows = accounts.values_list(
         "email", "pk", "country_id", "gender", "organisation__country_id", "organisation__category_id", "is_trainee"
     )
-    return {email.lower(): _Account(*values) for email, *values in rows}
+    return {values[0].lower(): _Account(*values) for values in rows}
 
 
 def _snapshot(account: _Account) -> tuple[int | None, int | None, str]:
@@ -528,7 +532,7 @@ USER_COLUMNS = (
     "preferred_language",
     "date_joined",
 )
-USER_ORGANISATION = USER_COLUMNS.index("organisation_id")
+USER_EMAIL, USER_ORGANISATION = USER_COLUMNS.index("email"), USER_COLUMNS.index("organisation_id")
 MEMBERSHIP_COLUMNS = ("user_id", "group_id")
 EMAIL_ADDRESS_COLUMNS = ("user_id", "email", "verified", "primary")
 APPLICATION_COLUMNS = (
@@ -548,8 +552,24 @@ APPLICATION_COLUMNS = (
 )
 
 OrganisationKey = tuple[int, str]
-# A writer stores rows of plain values, given in a table's column order, into that table.
-Insert = Callable[[type[models.Model], tuple[str, ...], list], None]
+
+
+class AccountValue(enum.Enum):
+    """In the row a table gets for each of some accounts: where the account's own id or e-mail address goes."""
+
+    ID = "id"
+    EMAIL = "email"
+
+
+class _Writer(NamedTuple):
+    """How an import stores its plan: rows of plain values in a table's column order, and a row for each of some accounts.
+
+    `per_account(model, columns, template, accounts)` writes, for each account (id: e-mail address as
+    stored), the template's values with the account's own in place of each AccountValue.
+    """
+
+    rows: Callable[[type[models.Model], tuple[str, ...], list], None]
+    per_account: Callable[[type[models.Model], tuple[str, ...], tuple, dict[int, str]], None]
 
 
 @dataclass
@@ -564,8 +584,8 @@ class _Plan:
     trainees_id: int
     organisations: dict[OrganisationKey, tuple[str, int, int]] = field(default_factory=dict)
     users: list[list] = field(default_factory=list)
-    # Existing accounts that get the trainee role (new ones all get it).
-    role_for: list[int] = field(default_factory=list)
+    # Existing accounts that get the trainee role (new ones all get it), by id, with their e-mail addresses.
+    role_for: dict[int, str] = field(default_factory=dict)
     applications: list[list] = field(default_factory=list)
     users_matched: int = 0
     already_enrolled: int = 0
@@ -600,7 +620,7 @@ def _plan(*, rows: list[EnrolmentRow], session: TrainingSession, enrolled_by: Us
                 continue
             if not user.is_trainee:
                 # An existing account keeps its data, but an enrolled participant needs the trainee role for the trainee pages.
-                plan.role_for.append(user.pk)
+                plan.role_for[user.pk] = user.email
             trainee: int | str = user.pk
             country_id, category_id, gender = _snapshot(user)
         else:
@@ -690,29 +710,27 @@ def _new_user(
     return country.pk, category_id, row.gender
 
 
-def _write(plan: _Plan, insert: Insert) -> None:
-    """Write the plan table by table with `insert`, giving the rows that point at new accounts and organisations their ids."""
+def _write(plan: _Plan, writer: _Writer) -> None:
+    """Write the plan table by table, giving the rows that point at new accounts and organisations their ids."""
     if plan.organisations:
-        insert(Organisation, ORGANISATION_COLUMNS, list(plan.organisations.values()))
+        writer.rows(Organisation, ORGANISATION_COLUMNS, list(plan.organisations.values()))
         found = _organisations(country_id for country_id, _name in plan.organisations)
         for user in plan.users:
             if isinstance(user[USER_ORGANISATION], tuple):
                 user[USER_ORGANISATION] = found[user[USER_ORGANISATION]].pk
-    emails = [user[0] for user in plan.users]
+    emails = [user[USER_EMAIL] for user in plan.users]
     # The new accounts' ids, read back as those above the highest id before: a range, not a list of 10,000 addresses.
     before = User.objects.aggregate(highest=Max("pk"))["highest"] or 0
-    insert(User, USER_COLUMNS, plan.users)
-    new_ids = dict(User.objects.filter(pk__gt=before).values_list("email", "pk")) if emails else {}
-    insert(
-        User.groups.through,
-        MEMBERSHIP_COLUMNS,
-        [(user_id, plan.trainees_id) for user_id in (*plan.role_for, *(new_ids[email] for email in emails))],
-    )
-    insert(EmailAddress, EMAIL_ADDRESS_COLUMNS, [(new_ids[email], email, False, True) for email in emails])
+    writer.rows(User, USER_COLUMNS, plan.users)
+    # Others' accounts made meanwhile may be in the range on PostgreSQL: only this plan's addresses are looked up.
+    in_range = dict(User.objects.filter(pk__gt=before).values_list("email", "pk")) if emails else {}
+    new_accounts = {in_range[email]: email for email in emails}
+    writer.per_account(User.groups.through, MEMBERSHIP_COLUMNS, (AccountValue.ID, plan.trainees_id), plan.role_for | new_accounts)
+    writer.per_account(EmailAddress, EMAIL_ADDRESS_COLUMNS, (AccountValue.ID, AccountValue.EMAIL, False, True), new_accounts)
     for application in plan.applications:
         if isinstance(application[0], str):
-            application[0] = new_ids[application[0]]
-    insert(SessionApplication, APPLICATION_COLUMNS, plan.applications)
+            application[0] = in_range[application[0]]
+    writer.rows(SessionApplication, APPLICATION_COLUMNS, plan.applications)
 
 
 _SIMPLE_FIELDS = (models.CharField, models.TextField, models.BooleanField, models.ForeignKey, models.DateTimeField)
@@ -769,14 +787,71 @@ def _insert_in_bulk(model: type[models.Model], columns: tuple[str, ...], rows: l
             cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({placeholders})", rows)  # noqa: S608
 
 
+def _insert_per_account_in_bulk(model: type[models.Model], columns: tuple[str, ...], template: tuple, accounts: dict[int, str]) -> None:
+    """One INSERT ... SELECT from the accounts table: no row goes through Python, the accounts' ids go as one parameter."""
+    if not accounts:
+        return
+    fields = _insert_fields(model, columns)
+    quote = connection.ops.quote_name
+    from_account = {AccountValue.ID: quote(User._meta.pk.column), AccountValue.EMAIL: quote(User._meta.get_field("email").column)}
+    selected, params = [], []
+    for f, value in zip(fields, template, strict=True):
+        if isinstance(value, AccountValue):
+            selected.append(from_account[value])
+        else:
+            selected.append("%s")
+            params.append(f.get_db_prep_save(value, connection))
+    if connection.vendor == "postgresql":
+        chosen, ids = "= ANY(%s)", list(accounts)
+    else:
+        # SQLite has no array parameter: the ids go as one JSON list, read by its json_each table.
+        chosen, ids = "IN (SELECT value FROM json_each(%s))", json.dumps(list(accounts))
+    names = ", ".join(quote(f.column) for f in fields)
+    sql = (
+        f"INSERT INTO {quote(model._meta.db_table)} ({names}) SELECT {', '.join(selected)} "  # noqa: S608 (names from the models, quoted)
+        f"FROM {quote(User._meta.db_table)} WHERE {from_account[AccountValue.ID]} {chosen}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, ids])
+
+
 def _insert_row_by_row(model: type[models.Model], columns: tuple[str, ...], rows: list) -> None:
     """The naive way, for comparison: a model instance and its own save() (one INSERT) per row."""
     for row in rows:
         model(**dict(zip(columns, row, strict=True))).save()
 
 
+def _insert_per_account_row_by_row(model: type[models.Model], columns: tuple[str, ...], template: tuple, accounts: dict[int, str]) -> None:
+    """The naive way: each account's row built in Python, then saved on its own."""
+    own = {AccountValue.ID: 0, AccountValue.EMAIL: 1}
+    rows = [[account[own[value]] if isinstance(value, AccountValue) else value for value in template] for account in accounts.items()]
+    _insert_row_by_row(model, columns, rows)
+
+
+BULK = _Writer(rows=_insert_in_bulk, per_account=_insert_per_account_in_bulk)
+ROW_BY_ROW = _Writer(rows=_insert_row_by_row, per_account=_insert_per_account_row_by_row)
+
+
+@contextlib.contextmanager
+def _cyclic_gc_paused() -> Iterator[None]:
+    """No cyclic garbage collection while an import builds and writes its rows, then as before.
+
+    An import allocates tens of thousands of rows that form no reference cycles (reference counting
+    frees them); meanwhile the collector would now and then scan the whole process, every loaded
+    module's objects included: a pause of a tenth of a second or more at a random point. Whatever
+    cyclic garbage the import leaves is collected once the collector is back on.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def _apply(
-    *, report: EnrolmentReport, session: TrainingSession, enrolled_by: User, only_valid_rows: bool, insert: Insert
+    *, report: EnrolmentReport, session: TrainingSession, enrolled_by: User, only_valid_rows: bool, writer: _Writer
 ) -> EnrolmentResult:
     """The import with either writer: the same checks, the same lock and the same decisions."""
     if report.session_id != session.pk:
@@ -784,7 +859,7 @@ def _apply(
     skipped = len(report.invalid_rows)
     if report.file_error or (report.invalid_rows and not only_valid_rows):
         return EnrolmentResult(written=False, skipped_invalid=skipped)
-    with transaction.atomic():
+    with _cyclic_gc_paused(), transaction.atomic():
         locked = TrainingSession.objects.select_for_update().get(pk=session.pk)
         refusal = _session_refusal(locked)
         if refusal:
@@ -792,7 +867,7 @@ def _apply(
         trainees, _created = Group.objects.get_or_create(name=TRAINEE.group_name)
         plan = _plan(rows=report.valid_rows, session=locked, enrolled_by=enrolled_by, trainees=trainees)
         try:
-            _write(plan, insert)
+            _write(plan, writer)
         except IntegrityError as error:
             # An account or application was created by someone else since the plan was made (PostgreSQL; SQLite serialises writers).
             raise ValidationError(
@@ -815,11 +890,11 @@ def enrolment_import_apply(
     *, report: EnrolmentReport, session: TrainingSession, enrolled_by: User, only_valid_rows: bool
 ) -> EnrolmentResult:
     """Enrol a dry run's valid rows in bulk, in one transaction with the session locked; the import sends no e-mail."""
-    return _apply(report=report, session=session, enrolled_by=enrolled_by, only_valid_rows=only_valid_rows, insert=_insert_in_bulk)
+    return _apply(report=report, session=session, enrolled_by=enrolled_by, only_valid_rows=only_valid_rows, writer=BULK)
 
 
 def enrolment_import_apply_row_by_row(
     *, report: EnrolmentReport, session: TrainingSession, enrolled_by: User, only_valid_rows: bool
 ) -> EnrolmentResult:
     """The same import saving one row at a time: the naive baseline the benchmark and a test compare with; sends no e-mail."""
-    return _apply(report=report, session=session, enrolled_by=enrolled_by, only_valid_rows=only_valid_rows, insert=_insert_row_by_row)
+    return _apply(report=report, session=session, enrolled_by=enrolled_by, only_valid_rows=only_valid_rows, writer=ROW_BY_ROW)

@@ -13,7 +13,7 @@ import pytest
 from allauth.account.models import EmailAddress
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 from openpyxl import Workbook
@@ -39,6 +39,7 @@ from curriculum.models import (
 )
 from experts.spreadsheets import MAX_FILE_SIZE
 from people.models import Country, Language, Organisation, OutboundEmail, StakeholderCategory, User
+from people.roles import TRAINEE
 from tests.factories.curriculum import ModulePageFactory
 from tests.factories.people import OrganisationFactory, UserFactory
 
@@ -562,8 +563,11 @@ def _mixed_rows(count: int, prefix: str) -> list[dict[str, str]]:
 _MANY = re.compile(r"^(\d+) times: ")
 
 
-def _inserts(captured: list[dict]) -> list[tuple[str, int]]:
-    """The INSERT and COPY statements among captured queries as (table, rows written): one statement may write many rows."""
+def _inserts(captured: list[dict]) -> list[tuple[str, int | str]]:
+    """The INSERT and COPY statements among captured queries as (table, rows written): one statement may write many rows.
+
+    An INSERT ... SELECT writes the rows the database selects: its count is "select".
+    """
     found = []
     for query in captured:
         sql = query["sql"].lstrip()
@@ -572,7 +576,8 @@ def _inserts(captured: list[dict]) -> list[tuple[str, int]]:
         words = statement.split()
         if words[0].upper() in ("INSERT", "COPY"):
             table = words[2 if words[0].upper() == "INSERT" else 1].strip('"')
-            found.append((table, int(many.group(1)) if many else 1))
+            selected = words[0].upper() == "INSERT" and " SELECT " in statement.upper()
+            found.append((table, int(many.group(1)) if many else "select" if selected else 1))
     return found
 
 
@@ -597,14 +602,26 @@ def test_parse_and_apply_take_the_same_number_of_queries_for_10_and_200_rows(mak
     assert result_10.organisations_created == result_200.organisations_created == 1
     assert parse_10 == parse_200
     assert other_10 == other_200
-    # one statement per table, whatever the number of rows
+    # one statement per table, whatever the number of rows; roles and addresses selected from the accounts table
     assert inserts_200 == [
         ("people_organisation", 1),
         ("people_user", created),
-        ("people_user_groups", created + matched),
-        ("account_emailaddress", created),
+        ("people_user_groups", "select"),
+        ("account_emailaddress", "select"),
         ("curriculum_sessionapplication", created + matched),
     ]
+    # what those two statements selected: the role for every enrolled account, one primary address for every new one
+    enrolled = User.objects.filter(email__startswith="size200-")
+    assert enrolled.count() == created + matched
+    assert enrolled.filter(groups__name=TRAINEE.group_name).count() == created + matched
+    addresses = EmailAddress.objects.filter(user__email__startswith="size200-")
+    # one address per account (the factory gives the existing ones theirs), the new ones primary and not yet verified
+    assert sorted(addresses.values_list("user__email", "email")) == sorted(
+        (email, email) for email in enrolled.values_list("email", flat=True)
+    )
+    made_before = {f"size200-{n}@example.org" for n in range(0, 200, 7)}  # the accounts `_mixed_rows` makes first
+    new = addresses.exclude(email__in=made_before)
+    assert new.count() == new.filter(primary=True, verified=False).count() == created
     assert [table for table, _rows in inserts_10] == [table for table, _rows in inserts_200]
 
 
@@ -709,3 +726,36 @@ def test_an_account_made_while_the_file_is_written_stops_the_import_with_a_messa
     assert raised.value.code == "changed"
     assert not User.objects.filter(email__in=["participant1@example.org", "participant2@example.org"]).exists()
     assert not session.applications.exists()
+
+
+@pytest.mark.parametrize("fails", [False, True], ids=["imported", "refused"])
+@pytest.mark.parametrize("enabled", [True, False], ids=["collector_on", "collector_off"])
+def test_the_cyclic_collector_is_paused_while_an_import_writes_then_as_it_was(make_session, coordinator, monkeypatch, fails, enabled):
+    import gc
+
+    from curriculum import bulk_enrolment
+
+    session = make_session(capacity=5)
+    report = enrolment_import_parse(session=session, file=csv_upload([participant(1)]))
+    written = bulk_enrolment._write
+    seen = []
+
+    def write_and_look(plan: object, writer: object) -> None:
+        seen.append(gc.isenabled())
+        written(plan, writer)
+        if fails:
+            raise IntegrityError("someone else wrote meanwhile")
+
+    monkeypatch.setattr(bulk_enrolment, "_write", write_and_look)
+    if not enabled:
+        gc.disable()
+    try:
+        with contextlib.suppress(ValidationError):
+            enrolment_import_apply(report=report, session=session, enrolled_by=coordinator, only_valid_rows=False)
+        after = gc.isenabled()
+    finally:
+        gc.enable()
+
+    assert seen == [False]
+    assert after is enabled
+    assert session.applications.count() == (0 if fails else 1)

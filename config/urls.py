@@ -19,7 +19,7 @@ from home import views as home_views
 to_account_login = RedirectView.as_view(pattern_name="account_login", query_string=True)
 
 urlpatterns = [
-    path("admin/login/", to_account_login),
+    path("admin/login/", home_views.admin_login, name="admin_login"),
     re_path(r"^admin/password_reset/", RedirectView.as_view(pattern_name="account_reset_password")),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),

@@ -58,6 +58,8 @@ def redirect(path: str) -> Outcome:
 LOGIN_EN = redirect("/en/accounts/login/")
 # Unprefixed URLs (the admin) send people to the login page in the default language.
 LOGIN_AZ = redirect(f"/{settings.LANGUAGE_CODE}/accounts/login/")
+# Where Wagtail sends whoever may not open the admin (home.views.admin_login).
+ADMIN_LOGIN = redirect("/admin/login/")
 HOME_EN = redirect("/en/")
 ADMIN_HOME = redirect("/admin/")  # Wagtail's answer to a signed-in editor who lacks a permission
 
@@ -266,7 +268,29 @@ URL_TABLE: dict[str, tuple[Sample, ...]] = {
         Sample("/health/", everyone(NOT_ALLOWED), method="post"),
     ),
     # Guards in front of Wagtail's own login and password reset (config/urls.py)
-    "admin/login/": (Sample("/admin/login/?next=/admin/", everyone(LOGIN_AZ)),),
+    # Signed out: allauth's sign-in; signed in without admin access: a 403 page, not a redirect back to `next`.
+    "admin/login/": (
+        Sample(
+            "/admin/login/?next=/admin/pages/",
+            by_role(
+                anonymous=LOGIN_AZ,
+                trainee=FORBIDDEN,
+                trainer=redirect("/admin/pages/"),
+                coordinator=redirect("/admin/pages/"),
+                administrator=redirect("/admin/pages/"),
+            ),
+        ),
+        Sample(
+            "/admin/login/?next=https://elsewhere.example/",
+            by_role(anonymous=LOGIN_AZ, trainee=FORBIDDEN, trainer=ADMIN_HOME, coordinator=ADMIN_HOME, administrator=ADMIN_HOME),
+        ),
+        Sample(
+            "/admin/login/",
+            by_role(anonymous=LOGIN_AZ, trainee=FORBIDDEN, trainer=ADMIN_HOME, coordinator=ADMIN_HOME, administrator=ADMIN_HOME),
+            method="post",
+            data={"username": "trainee@example.org", "password": "x"},
+        ),
+    ),
     "admin/password_reset/": (
         Sample("/admin/password_reset/", everyone(redirect("/az/accounts/password/reset/"))),
         Sample("/admin/password_reset/done/", everyone(redirect("/az/accounts/password/reset/"))),
@@ -462,7 +486,7 @@ URL_TABLE: dict[str, tuple[Sample, ...]] = {
     "<lang>/accounts/login/code/confirm/": (Sample("/en/accounts/login/code/confirm/", signed_out_vs_in(LOGIN_EN, HOME_EN)),),
 }
 
-_SIGNED_OUT_OF_ADMIN = {"anonymous": LOGIN_AZ, "trainee": LOGIN_AZ}
+_SIGNED_OUT_OF_ADMIN = {"anonymous": ADMIN_LOGIN, "trainee": ADMIN_LOGIN}
 
 # Third-party trees: route prefix -> samples standing for the whole tree.
 PREFIX_RULES: dict[str, tuple[Sample, ...]] = {

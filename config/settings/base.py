@@ -184,7 +184,8 @@ WAGTAIL_SITE_NAME = "RTCM"
 # No Gravatar: the admin's avatars would be requests to an outside service (and broken images offline).
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAILADMIN_BASE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
-WAGTAILADMIN_LOGIN_URL = "account_login"
+# Wagtail sends whoever may not open the admin here: sign-in for who is signed out, a 403 page for a signed-in account.
+WAGTAILADMIN_LOGIN_URL = "admin_login"
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "txt", "xlsx"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 10 * 1024 * 1024

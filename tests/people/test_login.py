@@ -180,3 +180,20 @@ def test_setting_a_password_by_the_reset_link_verifies_an_unverified_address(cli
     assert EmailAddress.objects.get(user=applicant).verified
     assert client.post("/en/accounts/login/", {"login": applicant.email, "password": NEW_PASSWORD}).status_code == 302
     assert client.get("/en/experts/me/").status_code == 200
+
+
+def test_a_signed_in_trainee_opening_the_admin_gets_a_page_saying_so_not_a_redirect_loop(client, trainee):
+    client.force_login(trainee)
+
+    response = client.get("/admin/pages/", follow=True, headers={"accept-language": "ru"})
+
+    # /admin/pages/ -> /admin/login/?next=... -> 403, where allauth used to send the account back to `next`
+    assert [url for url, _status in response.redirect_chain] == ["/admin/login/?next=/admin/pages/"]
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert "Нет доступа к рабочей области" in page
+    assert "trainee@example.org" in page
+    # Wagtail's own "no permission" message is not repeated on the next page
+    assert "You do not have permission" not in page
+    assert not list(response.context["messages"])
+    assert "You do not have permission" not in client.get("/ru/").content.decode()

@@ -192,12 +192,12 @@ def _parse_one(question: Question, values: list[str], parsed: Parsed) -> str | N
 def _parse_grid(
     question: Question, chapters: list[ThematicChapter], submitted: dict[str, list[str]], parsed: Parsed, *, complete: bool
 ) -> None:
-    missing = 0
+    missing: list[tuple[str, ThematicChapter]] = []
     for chapter in chapters:
         name = grid_field_name(question, chapter)
         values = [value.strip() for value in submitted.get(name, []) if value.strip() != ""]
         if not values:
-            missing += 1
+            missing.append((name, chapter))
             continue
         if len(values) > 1:
             parsed.errors[name] = _("Choose one rating for this chapter.")
@@ -212,6 +212,11 @@ def _parse_grid(
             continue
         parsed.values[name] = [value]
     if complete and question.required and missing:
+        # Each chapter left out is marked where it stands, and the question's message names them by number.
+        for name, _chapter in missing:
+            parsed.errors[name] = _("Rate this chapter, or choose “not applicable”.")
         parsed.errors[question.field_name] = ngettext(
-            "Rate every chapter: %(count)d is not rated yet.", "Rate every chapter: %(count)d are not rated yet.", missing
-        ) % {"count": missing}
+            "Rate every chapter: %(count)d is not rated yet (chapter %(numbers)s).",
+            "Rate every chapter: %(count)d are not rated yet (chapters %(numbers)s).",
+            len(missing),
+        ) % {"count": len(missing), "numbers": ", ".join(str(chapter.number) for _name, chapter in missing)}

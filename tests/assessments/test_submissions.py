@@ -162,3 +162,29 @@ def test_a_closed_round_refuses_submissions(respondent):
 
     with pytest.raises(services.SurveyClosed):
         services.response_submit(respondent=respondent, data=complete_answers(respondent))
+
+
+def test_a_required_grid_with_chapters_left_out_marks_each_of_them_and_names_them_by_number(respondent):
+    from django.utils import translation
+
+    from curriculum.models import ThematicChapter
+
+    grid = respondent.instrument.questions.get(code="grid")
+    grid.required = True
+    grid.save()
+    data = complete_answers(respondent)
+    numbers = list(ThematicChapter.objects.values_list("number", flat=True))
+    rated = set(numbers) - {4, 17}
+    data.update({f"{grid.field_name}-c{number}": ["3"] for number in rated})
+
+    with translation.override("en"), pytest.raises(services.SubmissionInvalid) as raised:
+        services.response_submit(respondent=respondent, data=data)
+
+    errors = raised.value.parsed.errors
+    assert errors[grid.field_name] == "Rate every chapter: 2 are not rated yet (chapters 4, 17)."
+    assert {name for name in errors if name.startswith(f"{grid.field_name}-c")} == {f"{grid.field_name}-c4", f"{grid.field_name}-c17"}
+    assert Answer.objects.count() == 0
+
+    data[f"{grid.field_name}-c4"] = ["na"]
+    data[f"{grid.field_name}-c17"] = ["1"]
+    assert services.response_submit(respondent=respondent, data=data).answers.filter(question=grid).count() == len(numbers)

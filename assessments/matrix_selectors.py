@@ -43,6 +43,7 @@ DELIVERY_AGAINST_LOW_NEED = "delivery_against_low_need"
 
 NOT_AVAILABLE_TEXT = "NA"
 EMPTY_TEXT = "—"
+NOT_SURVEYED_TEXT = "°"
 PRIORITY_COLUMNS = (1, 2, 3, 4)
 
 
@@ -107,12 +108,16 @@ class CellView:
     value: Decimal | None
     uncertain: bool = False
     overridden: bool = False
+    # No answer because the country took no part in the survey behind the snapshot (Uzbekistan in 2021), not a blank.
+    not_surveyed: bool = False
 
     @property
     def text(self) -> str:
         if self.state == CellState.SCORE and self.value is not None:
             return show_number(self.value)
-        return NOT_AVAILABLE_TEXT if self.state == CellState.NOT_AVAILABLE else EMPTY_TEXT
+        if self.state == CellState.NOT_AVAILABLE:
+            return NOT_AVAILABLE_TEXT
+        return NOT_SURVEYED_TEXT if self.not_surveyed else EMPTY_TEXT
 
     @property
     def step(self) -> int | None:
@@ -147,6 +152,12 @@ class Heatmap:
     parts: list[PartGroup]
     cell_count: int
     uncertain: list[tuple[int, str]]
+    # The countries the snapshot's survey did not reach ("absent_countries" in its parameters).
+    not_surveyed: list[Country] = field(default_factory=list)
+
+    @property
+    def not_surveyed_codes(self) -> set[str]:
+        return {country.iso_code for country in self.not_surveyed}
 
     @property
     def is_empty(self) -> bool:
@@ -183,13 +194,15 @@ def heatmap(snapshot: MatrixSnapshot, *, part: int | None, category: Stakeholder
         for cell in matrix_cells(snapshot, category, part).annotate(override_count=Count("overrides")).order_by()
     }
     uncertain = uncertain_cells(snapshot) if category is None else set()
+    absent = set(snapshot.parameters.get("absent_countries") or [])
     groups: dict[int, PartGroup] = {}
     for chapter in chapters:
         row = []
         for country in countries:
             cell = cells.get((chapter.pk, country.pk))
+            not_surveyed = country.iso_code in absent and (cell is None or cell.state == CellState.EMPTY)
             if cell is None:
-                row.append(CellView(pk=None, state=CellState.EMPTY, value=None))
+                row.append(CellView(pk=None, state=CellState.EMPTY, value=None, not_surveyed=not_surveyed))
                 continue
             row.append(
                 CellView(
@@ -198,11 +211,18 @@ def heatmap(snapshot: MatrixSnapshot, *, part: int | None, category: Stakeholder
                     value=cell_value(cell, measure),
                     uncertain=(chapter.number, country.iso_code) in uncertain,
                     overridden=cell.override_count > 0,
+                    not_surveyed=not_surveyed,
                 )
             )
         groups.setdefault(chapter.part_id, PartGroup(part=chapter.part)).rows.append(ChapterRow(chapter=chapter, cells=row))
     shown_uncertain = sorted(mark for mark in uncertain if part is None or any(mark[0] == c.number for c in chapters))
-    return Heatmap(countries=countries, parts=list(groups.values()), cell_count=len(cells), uncertain=shown_uncertain)
+    return Heatmap(
+        countries=countries,
+        parts=list(groups.values()),
+        cell_count=len(cells),
+        uncertain=shown_uncertain,
+        not_surveyed=[country for country in countries if country.iso_code in absent],
+    )
 
 
 # --- the regional summary per chapter ------------------------------------------------------

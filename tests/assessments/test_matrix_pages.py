@@ -134,6 +134,19 @@ def test_the_baseline_s_uncertain_cells_carry_a_footnote_marker(client, coordina
     assert 'id="note-uncertain"' in page and "16:AZ" in page
 
 
+def test_the_baseline_marks_uzbekistan_not_surveyed_rather_than_unanswered(client, coordinator, baseline):
+    client.force_login(coordinator)
+
+    page = client.get(reverse("matrix_heatmap"), **EN).content.decode()
+
+    assert '<abbr title="Uzbekistan">UZ</abbr><span class="cell-marker" aria-hidden="true">°</span>' in page
+    assert '<abbr title="Kazakhstan">KZ</abbr></th>' in page
+    # one marked cell per chapter, in Uzbekistan's column only; Kazakhstan's blank stays "no answer"
+    assert page.count('<span class="w-sr-only">not surveyed</span>') == 22
+    assert cell_html(page, cell_of(baseline, 10, "KZ")) == "—no answer"
+    assert re.search(r'id="note-not-surveyed">.*Not surveyed: Uzbekistan\.</p>', page, re.S)
+
+
 def test_an_administrator_sees_the_heatmap(client, administrator, baseline):
     client.force_login(administrator)
 

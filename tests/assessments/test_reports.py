@@ -101,6 +101,9 @@ def test_the_azerbaijani_report_prints_names_with_their_letters_na_and_dashes(ba
     assert ThematicChapter.objects.get(number=13).name_az.split(":")[0] in text
     assert "NA" in text and "—" in text
     assert baseline.formula[:40] in text
+    # Uzbekistan took no part in 2021: its column is marked not surveyed, not left as 22 blanks
+    assert "UZ°" in text
+    assert f"° Sorğuda iştirak etməyib: {Country.objects.get(iso_code='UZ').name_az}." in " ".join(text.split())
 
 
 def test_the_russian_report_prints_cyrillic(baseline, coordinator, django_capture_on_commit_callbacks):

@@ -45,6 +45,42 @@ def _latest(code: str) -> Instrument | None:
     return Instrument.objects.filter(code=code, status=InstrumentStatus.PUBLISHED).order_by("-version").first()
 
 
+# What a module's own knowledge test is called, after the module's code and title, in az, ru and en.
+MODULE_TEST_TITLES = {
+    "pre": (
+        "{code} {title}: bilik testi (təlimdən əvvəl)",
+        "{code} {title}: тест знаний (до обучения)",
+        "{code} {title}: knowledge test (before the training)",
+    ),
+    "post": (
+        "{code} {title}: bilik testi (təlimdən sonra)",
+        "{code} {title}: тест знаний (после обучения)",
+        "{code} {title}: knowledge test (after the training)",
+    ),
+}
+
+
+def _module_test(module_code: str, when: str) -> Instrument | None:
+    """The module's own pre- or post-test, made once from the knowledge-test template as its note asks: copied under
+    the module's code, titled after the module, the template note left out, published."""
+    from assessments.builtin import TEMPLATE_NOTE
+    from curriculum.draft_curriculum import DRAFT_CURRICULUM
+
+    code = f"{module_code.lower()}-knowledge-{when}"
+    existing = _latest(code)
+    template = _latest(f"knowledge-test-template-{when}")
+    if existing is not None or template is None:
+        return existing
+    titles = next(spec["title"] for spec in DRAFT_CURRICULUM if spec["code"] == module_code)
+    test = services.instrument_copy(instrument=template, code=code)
+    for index, language in enumerate(("az", "ru", "en")):
+        setattr(test, f"title_{language}", MODULE_TEST_TITLES[when][index].format(code=module_code, title=titles[language]))
+        setattr(test, f"intro_{language}", getattr(template, f"intro_{language}").removeprefix(TEMPLATE_NOTE[index]).strip())
+    test.status = InstrumentStatus.PUBLISHED
+    test.save()
+    return test
+
+
 def load_round() -> dict[str, int]:
     """The open 2026 round over the 13 countries with the three questionnaires and nine respondents."""
     instruments = [instrument for code in INSTRUMENT_FOR_CATEGORY.values() if (instrument := _latest(code))]
@@ -179,7 +215,7 @@ def load_ended_session() -> dict[str, int]:
     from people.models import Language, User
 
     module = ModulePage.objects.filter(code="M13", locale__language_code=settings.LANGUAGE_CODE).first()
-    pre, post = _latest("knowledge-test-template-pre"), _latest("knowledge-test-template-post")
+    pre, post = _module_test("M13", "pre"), _module_test("M13", "post")
     evaluation = Instrument.objects.filter(purpose=Purpose.SESSION_EVALUATION, is_default=True, status=InstrumentStatus.PUBLISHED).first()
     if module is None or pre is None or post is None or evaluation is None:
         return {}
@@ -227,11 +263,21 @@ def load_ended_session() -> dict[str, int]:
                 gender=gender,
             )
         )
-    trainee = User.objects.filter(email="trainee@rtcm.example.org").first()
+    trainee = User.objects.select_related("organisation").filter(email="trainee@rtcm.example.org").first()
     if trainee is not None:
+        # What `session_apply` keeps with an application: the trainee's country (or their organisation's) and its category.
+        organisation = trainee.organisation
         applications.append(
             SessionApplication.objects.create(
-                session=session, trainee=trainee, status=ApplicationStatus.APPROVED, motivation="Demo data.", gender=trainee.gender
+                session=session,
+                trainee=trainee,
+                status=ApplicationStatus.APPROVED,
+                motivation="Demo data.",
+                organisation_confirmed=True,
+                position_confirmed=True,
+                country=trainee.country or (organisation.country if organisation else None),
+                category=organisation.category if organisation else None,
+                gender=trainee.gender,
             )
         )
     for day in session.days():

@@ -292,12 +292,22 @@ def post_test_passed(application: SessionApplication) -> bool:
 
 def instrument_new_version(*, instrument: Instrument) -> Instrument:
     """Copy an instrument with its sections, questions and options as the next version (a draft)."""
+    return instrument_copy(instrument=instrument)
+
+
+def instrument_copy(*, instrument: Instrument, code: str = "") -> Instrument:
+    """Copy an instrument with its sections, questions and options as a draft: the next version of its own code, or
+    version 1 of a new `code` (a module's own test made from the knowledge-test template)."""
     with transaction.atomic():
-        latest = Instrument.objects.filter(code=instrument.code).order_by("-version").first()
+        if code and code != instrument.code:
+            version, previous = 1, None
+        else:
+            latest = Instrument.objects.filter(code=instrument.code).order_by("-version").first()
+            code, version, previous = instrument.code, (latest.version if latest else instrument.version) + 1, instrument
         copy = Instrument.objects.create(
-            code=instrument.code,
-            version=(latest.version if latest else instrument.version) + 1,
-            previous_version=instrument,
+            code=code,
+            version=version,
+            previous_version=previous,
             **{
                 name: getattr(instrument, name)
                 for name in (

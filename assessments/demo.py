@@ -245,28 +245,8 @@ def load_ended_session() -> dict[str, int]:
         session.trainers.add(trainer)
     rng = random.Random(2026)  # noqa: S311 - demo answers, not secrets
     applications = []
-    for number, (first, last, gender, country, category) in enumerate(PARTICIPANTS, start=1):
-        user, _created = User.objects.get_or_create(
-            email=f"participant{number:02d}@rtcm.example.org",
-            defaults={"first_name": first, "last_name": last, "gender": gender, "country": Country.objects.get(iso_code=country)},
-        )
-        applications.append(
-            SessionApplication.objects.create(
-                session=session,
-                trainee=user,
-                status=ApplicationStatus.APPROVED,
-                motivation="Demo data.",
-                organisation_confirmed=True,
-                position_confirmed=True,
-                country=user.country,
-                category=StakeholderCategory.objects.get(code=category),
-                gender=gender,
-            )
-        )
-    trainee = User.objects.select_related("organisation").filter(email="trainee@rtcm.example.org").first()
-    if trainee is not None:
-        # What `session_apply` keeps with an application: the trainee's country (or their organisation's) and its category.
-        organisation = trainee.organisation
+
+    def approve(trainee: User, country: Country | None, category: StakeholderCategory | None) -> None:
         applications.append(
             SessionApplication.objects.create(
                 session=session,
@@ -275,10 +255,24 @@ def load_ended_session() -> dict[str, int]:
                 motivation="Demo data.",
                 organisation_confirmed=True,
                 position_confirmed=True,
-                country=trainee.country or (organisation.country if organisation else None),
-                category=organisation.category if organisation else None,
+                country=country,
+                category=category,
                 gender=trainee.gender,
             )
+        )
+
+    for number, (first, last, gender, country, category) in enumerate(PARTICIPANTS, start=1):
+        user, _created = User.objects.get_or_create(
+            email=f"participant{number:02d}@rtcm.example.org",
+            defaults={"first_name": first, "last_name": last, "gender": gender, "country": Country.objects.get(iso_code=country)},
+        )
+        approve(user, user.country, StakeholderCategory.objects.get(code=category))
+    trainee = User.objects.select_related("organisation").filter(email="trainee@rtcm.example.org").first()
+    if trainee is not None:
+        # What `session_apply` keeps with an application: the trainee's country (or their organisation's) and its category.
+        organisation = trainee.organisation
+        approve(
+            trainee, trainee.country or (organisation.country if organisation else None), organisation.category if organisation else None
         )
     for day in session.days():
         present = {application.pk for application in applications if rng.random() < 0.95}

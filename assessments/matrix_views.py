@@ -27,7 +27,7 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from assessments import exports, matrix
+from assessments import exports, jobs, matrix
 from assessments import matrix_selectors as selectors
 from assessments.matrix_forms import CompareForm, MatrixFilterForm, OverrideForm, RecomputeForm
 from assessments.models import CellState, MatrixCell, MatrixRule, MatrixSnapshot, SnapshotKind, SnapshotStatus
@@ -37,7 +37,6 @@ from people.models import StakeholderCategory
 # Coordinators hold it (people/roles.py), administrators hold every permission.
 MATRIX_PERMISSION = "assessments.view_response"
 FORMATS = ("csv", "xlsx")
-CONTENT_TYPES = {"csv": "text/csv; charset=utf-8", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
 INPUT_LABELS = {
     "priority_answers": gettext_lazy("Priority answers (including “not applicable”)"),
@@ -215,7 +214,7 @@ def _download(header: list[str], rows: list[Row], file_format: str, name: str) -
     buffer = io.BytesIO()
     exports.WRITERS[file_format](buffer, header, exports.ExportRows(iter(rows), len(rows)))
     language = (get_language() or "az")[:2]
-    response = HttpResponse(buffer.getvalue(), content_type=CONTENT_TYPES[file_format])
+    response = HttpResponse(buffer.getvalue(), content_type=jobs.CONTENT_TYPES[file_format])
     response["Content-Disposition"] = content_disposition_header(
         as_attachment=True, filename=f"{name}-{language}-{timezone.localdate():%Y%m%d}.{file_format}"
     )

@@ -8,13 +8,14 @@ for whoever asked for it and for coordinators and administrators; anyone else ge
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -22,9 +23,9 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from assessments import jobs, reports
 from assessments import matrix_selectors as selectors
-from assessments import reports
-from assessments.models import ExportJob, ExportStatus, MatrixSnapshot
+from assessments.models import ExportJob, MatrixSnapshot
 from curriculum.models import ThematicPart
 from people.models import StakeholderCategory
 
@@ -146,56 +147,48 @@ def report_index(request: HttpRequest) -> HttpResponse:
     return _index(request)
 
 
-@require_POST
-def matrix_report_create(request: HttpRequest) -> HttpResponse:
-    """Queue the PDF report of a snapshot, then show its progress."""
+def _queue(request: HttpRequest, form: forms.Form, form_name: str, request_job: Callable[..., ExportJob], queued: str) -> HttpResponse:
+    """Queue a job from a valid form (its cleaned data as the request's arguments) and show its progress; otherwise the
+    reports page again with the form's errors, status 400 and nothing queued."""
     _require_report_maker(request)
-    form = MatrixReportForm(request.POST)
     if form.is_valid():
         try:
-            job = reports.matrix_report_request(
-                snapshot=form.cleaned_data["snapshot"],
-                language=form.cleaned_data["language"],
-                part=form.cleaned_data["part"],
-                category=form.cleaned_data["category"],
-                requested_by=request.user,  # type: ignore[arg-type]
-            )
+            job = request_job(**form.cleaned_data, requested_by=request.user)
         except ValidationError as refused:
             form.add_error(None, refused)
         else:
-            messages.success(request, _("The report is queued; this page shows its progress."))
+            messages.success(request, queued)
             return redirect("matrix_report_job", job_id=job.pk)
-    return _index(request, matrix_form=form, status=400)
+    return _index(request, **{form_name: form}, status=400)
+
+
+@require_POST
+def matrix_report_create(request: HttpRequest) -> HttpResponse:
+    """Queue the PDF report of a snapshot (its part and stakeholder category, in a language), then show its progress."""
+    return _queue(
+        request,
+        MatrixReportForm(request.POST),
+        "matrix_form",
+        reports.matrix_report_request,
+        _("The report is queued; this page shows its progress."),
+    )
 
 
 @require_POST
 def donor_pack_create(request: HttpRequest) -> HttpResponse:
-    """Queue the donor indicator pack of a period, then show its progress."""
-    _require_report_maker(request)
-    form = DonorPackForm(request.POST)
-    if form.is_valid():
-        try:
-            job = reports.donor_pack_request(
-                date_from=form.cleaned_data["date_from"],
-                date_to=form.cleaned_data["date_to"],
-                file_format=form.cleaned_data["file_format"],
-                language=form.cleaned_data["language"],
-                requested_by=request.user,  # type: ignore[arg-type]
-            )
-        except ValidationError as refused:
-            form.add_error(None, refused)
-        else:
-            messages.success(request, _("The pack is queued; this page shows its progress."))
-            return redirect("matrix_report_job", job_id=job.pk)
-    return _index(request, pack_form=form, status=400)
+    """Queue the donor indicator pack of a period (in a format and a language), then show its progress."""
+    return _queue(
+        request,
+        DonorPackForm(request.POST),
+        "pack_form",
+        reports.donor_pack_request,
+        _("The pack is queued; this page shows its progress."),
+    )
 
 
 def _visible_job(request: HttpRequest, job_id: int) -> ExportJob:
     """A report job the user asked for, or any for a coordinator or administrator; 404 for anyone else."""
-    job = ExportJob.objects.filter(pk=job_id, kind__in=reports.REPORT_KINDS).first()
-    if job is None or not (job.requested_by_id == request.user.pk or may_make_reports(request.user)):
-        raise Http404
-    return job
+    return jobs.visible_job(request, job_id, kinds=reports.REPORT_KINDS, may_see_all=may_make_reports)
 
 
 @require_GET
@@ -209,8 +202,7 @@ def report_job(request: HttpRequest, job_id: int) -> HttpResponse:
             "job": job,
             "kind": reports.kind_label(job.kind),
             "described": reports.describe_job(job),
-            "running": job.status in (ExportStatus.QUEUED, ExportStatus.RUNNING),
-            "done": job.status == ExportStatus.DONE and bool(job.file),
+            **jobs.job_state(job),
             "may_make_reports": may_make_reports(request.user),
         },
     )
@@ -220,13 +212,4 @@ def report_job(request: HttpRequest, job_id: int) -> HttpResponse:
 def report_download(request: HttpRequest, job_id: int) -> FileResponse:
     """The file of a finished report, read from the private storage."""
     job = _visible_job(request, job_id)
-    if job.status != ExportStatus.DONE or not job.file:
-        raise Http404
-    response = FileResponse(
-        job.file.open("rb"),
-        as_attachment=True,
-        filename=reports.report_filename(job),
-        content_type=reports.CONTENT_TYPES.get(job.file_format, "application/octet-stream"),
-    )
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return jobs.job_download(job, reports.report_filename(job))

@@ -67,11 +67,6 @@ MATRIX_REPORT_KIND = "matrix-report"
 DONOR_PACK_KIND = "donor-pack"
 REPORT_KINDS = (MATRIX_REPORT_KIND, DONOR_PACK_KIND)
 DONOR_FORMATS = ("xlsx", "csv", "pdf")
-CONTENT_TYPES = {
-    "pdf": "application/pdf",
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
 MAX_RANGE_YEARS = 10
 # Not delivered: the donor pack leaves these sessions out, as the matrix's delivery does.
 NOT_DELIVERED = (SessionStatus.CANCELLED, SessionStatus.DRAFT)

@@ -20,8 +20,8 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from assessments import exports
-from assessments.models import LANGUAGE_CODES, ExportJob, ExportStatus, Instrument, Purpose, Round, in_language
+from assessments import exports, jobs
+from assessments.models import LANGUAGE_CODES, ExportJob, Instrument, Purpose, Round, in_language
 from assessments.results import FilterError, ResultFilters, summarise
 from assessments.services import EVALUATION_OPEN_DAYS, session_survey_instrument, session_window
 from curriculum.models import TrainingSession
@@ -147,10 +147,7 @@ def results_export_create(request: HttpRequest, instrument_id: int) -> HttpRespo
 
 def _visible_job(request: HttpRequest, job_id: int) -> ExportJob:
     """A results export the user asked for, or any for a coordinator or administrator; 404 for anyone else."""
-    job = ExportJob.objects.filter(pk=job_id, kind=exports.EXPORT_KIND).first()
-    if job is None or not (job.requested_by_id == request.user.pk or may_read_results(request.user)):
-        raise Http404
-    return job
+    return jobs.visible_job(request, job_id, kinds=[exports.EXPORT_KIND], may_see_all=may_read_results)
 
 
 def export_job(request: HttpRequest, job_id: int) -> HttpResponse:
@@ -163,8 +160,7 @@ def export_job(request: HttpRequest, job_id: int) -> HttpResponse:
         {
             "job": job,
             "instrument": instrument,
-            "running": job.status in (ExportStatus.QUEUED, ExportStatus.RUNNING),
-            "done": job.status == ExportStatus.DONE and bool(job.file),
+            **jobs.job_state(job),
             "filters_described": _describe_filters(ResultFilters.from_parameters(job.parameters.get("filters", {}))),
             "back_query": urlencode(ResultFilters.from_parameters(job.parameters.get("filters", {})).as_query()),
         },
@@ -174,14 +170,7 @@ def export_job(request: HttpRequest, job_id: int) -> HttpResponse:
 def export_download(request: HttpRequest, job_id: int) -> FileResponse:
     """The file of a finished export, read from the private storage."""
     job = _visible_job(request, job_id)
-    if job.status != ExportStatus.DONE or not job.file:
-        raise Http404
-    content_type = (
-        "text/csv; charset=utf-8" if job.file_format == "csv" else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response = FileResponse(job.file.open("rb"), as_attachment=True, filename=exports.export_filename(job), content_type=content_type)
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return jobs.job_download(job, exports.export_filename(job))
 
 
 def _describe_filters(filters: ResultFilters) -> list[tuple[str, str]]:

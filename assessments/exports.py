@@ -27,7 +27,8 @@ from django.db.models import Count
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from assessments.models import TEXT_KINDS, Answer, ExportJob, ExportStatus, Instrument, Question, QuestionKind, Round, in_language
+from assessments.jobs import JobRefused, Store, job_progress, job_run
+from assessments.models import TEXT_KINDS, Answer, ExportJob, Instrument, Question, QuestionKind, Round, in_language
 from assessments.results import ResultFilters, anonymity_message, filtered_responses, is_below_minimum
 from assessments.services import chapters, instrument_questions
 from curriculum.models import TrainingSession
@@ -44,12 +45,8 @@ Cell = str | int | Decimal | datetime.date | None
 Progress = Callable[[int, int], None]
 
 
-class ExportRefused(Exception):
+class ExportRefused(JobRefused):
     """An export that may not be made (an anonymous group below its minimum); `message` is for the person."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 class ExportRows:
@@ -329,54 +326,31 @@ def results_export_request(
     return job
 
 
-def export_job_fail(job_id: int, error: str) -> None:
-    ExportJob.objects.filter(pk=job_id).exclude(status=ExportStatus.DONE).update(
-        status=ExportStatus.FAILED, error=error[:2000], finished_at=timezone.now()
-    )
-
-
 def results_export_build(job_id: int) -> str:
     """Build the file of a results export job, recording progress; a job already done is left alone."""
-    with transaction.atomic():
-        job = ExportJob.objects.select_for_update().filter(pk=job_id, kind=EXPORT_KIND).first()
-        if job is None:
-            return "missing"
-        if job.status == ExportStatus.DONE:
-            return "already-done"
-        ExportJob.objects.filter(pk=job_id).update(status=ExportStatus.RUNNING, progress=0, error="", finished_at=None)
-    with translation.override(job.language):
-        try:
-            instrument = Instrument.objects.filter(pk=job.parameters.get("instrument_id")).first()
-            if instrument is None or job.file_format not in WRITERS:
-                raise ExportRefused(_("This export cannot be made: its survey or format no longer exists."))
-            filters = ResultFilters.from_parameters(job.parameters.get("filters", {}))
-            header, rows = export_table(instrument, filters, job.language)
-            shown = {"value": -1}
+    return job_run(job_id, kind=EXPORT_KIND, make=_make_export)
 
-            def report(done: int, total: int) -> None:
-                # the last percent is set when the file is stored
-                value = min(99, 100 * done // total) if total else 99
-                if value != shown["value"]:
-                    shown["value"] = value
-                    ExportJob.objects.filter(pk=job_id).update(progress=value)
 
-            with tempfile.TemporaryFile() as file:
-                WRITERS[job.file_format](file, header, rows, report)
-                file.seek(0)
-                name = f"{instrument.code}-v{instrument.version}-{job.language}-{timezone.localdate():%Y%m%d}.{job.file_format}"
-                job.file.save(name, File(file), save=False)
-        except ExportRefused as refused:
-            export_job_fail(job_id, refused.message)
-            return "refused"
-        except OSError:
-            raise  # the task retries a storage or disk failure
-        except Exception as error:  # noqa: BLE001 - any other failure is shown on the job's page
-            export_job_fail(job_id, f"{type(error).__name__}: {error}")
-            return "failed"
-    ExportJob.objects.filter(pk=job_id).update(
-        status=ExportStatus.DONE, progress=100, file=job.file.name, error="", finished_at=timezone.now()
-    )
-    return "done"
+def _make_export(job: ExportJob, store: Store) -> None:
+    instrument = Instrument.objects.filter(pk=job.parameters.get("instrument_id")).first()
+    if instrument is None or job.file_format not in WRITERS:
+        raise ExportRefused(_("This export cannot be made: its survey or format no longer exists."))
+    filters = ResultFilters.from_parameters(job.parameters.get("filters", {}))
+    header, rows = export_table(instrument, filters, job.language)
+    set_progress = job_progress(job.pk)
+    shown = {"value": -1}
+
+    def report(done: int, total: int) -> None:
+        # the last percent is set when the file is stored
+        value = min(99, 100 * done // total) if total else 99
+        if value != shown["value"]:
+            shown["value"] = value
+            set_progress(value)
+
+    with tempfile.TemporaryFile() as file:
+        WRITERS[job.file_format](file, header, rows, report)
+        file.seek(0)
+        store(f"{instrument.code}-v{instrument.version}-{job.language}-{timezone.localdate():%Y%m%d}.{job.file_format}", File(file))
 
 
 def export_filename(job: ExportJob) -> str:

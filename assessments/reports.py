@@ -35,11 +35,11 @@ from django.utils.translation import gettext_lazy
 
 from assessments import exports, matrix
 from assessments import matrix_selectors as selectors
+from assessments.jobs import JobRefused, Store, job_progress, job_run
 from assessments.models import (
     LANGUAGE_CODES,
     Answer,
     ExportJob,
-    ExportStatus,
     MatrixSnapshot,
     Purpose,
     Question,
@@ -80,12 +80,8 @@ FLAG_LABELS = {
 Progress = Callable[[int], None]
 
 
-class ReportRefused(Exception):
+class ReportRefused(JobRefused):
     """A report that cannot be made as asked; `message` says why, for the person."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 # --- asking for a report -------------------------------------------------------------------
@@ -693,53 +689,14 @@ def donor_pack_file(pack: DonorPack, file_format: str, language: str) -> bytes:
 # --- building a job ------------------------------------------------------------------------
 
 
-def report_job_fail(job_id: int, error: str) -> None:
-    """Record why a report failed (a job already done keeps its file)."""
-    ExportJob.objects.filter(pk=job_id).exclude(status=ExportStatus.DONE).update(
-        status=ExportStatus.FAILED, error=error[:2000], finished_at=timezone.now()
-    )
-
-
-def _progress(job_id: int) -> Progress:
-    def report(percent: int) -> None:
-        ExportJob.objects.filter(pk=job_id, status=ExportStatus.RUNNING).update(progress=percent)
-
-    return report
-
-
 def _build(job_id: int, kind: str, make: Callable[[ExportJob, Progress], tuple[str, bytes]]) -> str:
-    """Run a report job once: take it (a done job is left alone), make its file, store it unless another run stored one first."""
-    with transaction.atomic():
-        job = ExportJob.objects.select_for_update().filter(pk=job_id, kind=kind).first()
-        if job is None:
-            return "missing"
-        if job.status == ExportStatus.DONE:
-            return "already-done"
-        ExportJob.objects.filter(pk=job_id).update(status=ExportStatus.RUNNING, progress=10, error="", finished_at=None)
-        job.status = ExportStatus.RUNNING
-    progress = _progress(job_id)
-    with translation.override(job.language):
-        try:
-            name, content = make(job, progress)
-        except ReportRefused as refused:
-            report_job_fail(job_id, refused.message)
-            return "refused"
-        except OSError:
-            raise  # the task retries a storage or disk failure
-        except Exception as error:  # noqa: BLE001 - any other failure is shown on the job's page
-            report_job_fail(job_id, f"{type(error).__name__}: {error}")
-            return "failed"
-    job.file.save(name, ContentFile(content), save=False)
-    # compare and swap: a second run of the same job (a retry while this one ran) keeps the first file stored
-    stored = (
-        ExportJob.objects.filter(pk=job_id)
-        .exclude(status=ExportStatus.DONE)
-        .update(status=ExportStatus.DONE, progress=100, file=job.file.name, error="", finished_at=timezone.now())
-    )
-    if not stored:
-        job.file.storage.delete(job.file.name)
-        return "already-done"
-    return "done"
+    """Run a report job once (`jobs.job_run`): `make` returns the file's name and content, reporting its progress."""
+
+    def make_and_store(job: ExportJob, store: Store) -> None:
+        name, content = make(job, job_progress(job.pk))
+        store(name, ContentFile(content))
+
+    return job_run(job_id, kind=kind, make=make_and_store, first_progress=10)
 
 
 def _integer_or_none(value: object) -> int | None:

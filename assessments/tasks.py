@@ -34,15 +34,10 @@ def round_invitations_send(round_id: int) -> int:
 @shared_task(bind=True, acks_late=True, max_retries=3)
 def results_export(self: Task, job_id: int) -> str:
     """Build the file of a survey-results export job with its progress; a job already done stays done."""
-    from assessments.exports import export_job_fail, results_export_build
+    from assessments.exports import results_export_build
+    from assessments.jobs import job_task_run
 
-    try:
-        return results_export_build(job_id)
-    except OSError as error:
-        if self.request.retries >= self.max_retries:
-            export_job_fail(job_id, f"{type(error).__name__}: {error}")
-            return "failed"
-        raise self.retry(exc=error, countdown=2 ** (self.request.retries + 1)) from error
+    return job_task_run(self, job_id, results_export_build)
 
 
 @shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=3)

@@ -8,6 +8,7 @@ from django.db import connection
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -59,4 +60,7 @@ def admin_login(request: HttpRequest) -> HttpResponse:
     # Wagtail queued its own "no permission" message for the next page: read here (so dropped) and not shown, as this page says it.
     for _message in messages.get_messages(request):
         pass
-    return render(request, "home/no_admin_access.html", {"messages": []}, status=403)
+    # The admin's addresses carry no language: the page speaks the account's own.
+    language = getattr(request.user, "preferred_language", "") or translation.get_language()
+    with translation.override(language):
+        return render(request, "home/no_admin_access.html", {"messages": []}, status=403)

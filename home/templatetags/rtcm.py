@@ -35,7 +35,10 @@ def language_switcher(context: template.Context) -> dict[str, object]:
         elif isinstance(page, Page):
             url = f"/{code}/"  # the page has no translation in that language: go to its home
         elif request is not None:
-            url = translate_url(request.get_full_path(), code)
+            path = request.get_full_path()
+            url = translate_url(path, code)
+            if url == path and code != current:
+                url = f"/{code}/"  # an address without a language (the admin's login page): that language's home
         else:
             url = f"/{code}/"
         links.append({"code": code, "label": label, "url": url, "current": code == current})

@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods
 from wagtail.models import Locale
 
 from curriculum import attendance, certificates, enrolment, selectors, services
@@ -205,12 +205,18 @@ def _session_page(
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 def session_apply(request: HttpRequest, session_id: int) -> HttpResponse:
-    """A trainee's application to a session; errors are shown on the session's page."""
+    """A trainee's application to a session; errors are shown on the session's page.
+
+    A visit (someone signed in again after the form was sent signed out, and the sign-in came back here) goes to the
+    session's page, where the form is.
+    """
     session = selectors.public_session(session_id)
     if session is None:
         raise Http404
+    if request.method != "POST":
+        return redirect("session_detail", session_id=session.pk)
     if "trainee" not in selectors.user_role_codes(request.user):
         raise PermissionDenied
     form = ApplicationForm(request.POST)
@@ -227,12 +233,14 @@ def session_apply(request: HttpRequest, session_id: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 def application_withdraw(request: HttpRequest, application_id: int) -> HttpResponse:
-    """The trainee withdraws their application; anyone else's gets a 404."""
+    """The trainee withdraws their application; anyone else's gets a 404. A visit goes to My learning, where the button is."""
     application = selectors.application_of(request.user, application_id)
     if application is None:
         raise Http404
+    if request.method != "POST":
+        return redirect("my_learning")
     try:
         enrolment.application_withdraw(application=application, trainee=request.user)
     except ValidationError as error:

@@ -42,6 +42,21 @@ def test_a_trainee_applies_through_the_session_page_and_is_told_by_email(client,
     assert mail.outbox[0].subject.startswith("Мы получили вашу заявку")
 
 
+def test_an_application_sent_signed_out_comes_back_after_signing_in_to_the_session_page_not_an_error(client, session, make_trainee):
+    from tests.conftest import PASSWORD
+
+    trainee = make_trainee()
+
+    sent = client.post(f"/en/sessions/{session.pk}/apply/", APPLY)
+    assert sent.status_code == 302 and sent["Location"] == f"/en/accounts/login/?next=/en/sessions/{session.pk}/apply/"
+    signed_in = client.post(sent["Location"], {"login": trainee.email, "password": PASSWORD}, follow=True)
+
+    assert [url for url, _status in signed_in.redirect_chain] == [f"/en/sessions/{session.pk}/apply/", f"/en/sessions/{session.pk}/"]
+    assert signed_in.status_code == 200
+    assert b'action="/en/sessions/%d/apply/"' % session.pk in signed_in.content  # the form, to send again
+    assert not SessionApplication.objects.exists()
+
+
 def test_applying_twice_is_refused_with_a_message_and_keeps_one_application(client, session, make_trainee):
     trainee = make_trainee()
     client.force_login(trainee)

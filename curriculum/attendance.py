@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from curriculum.models import ApplicationStatus, Attendance, AttendanceCorrection, SessionApplication, SessionStatus, TrainingSession
@@ -43,6 +44,8 @@ def attendance_record(*, session: TrainingSession, day: datetime.date, present_i
         raise ValidationError(_("This day is not one of the session's days."), code="not_a_day")
     if session.status in {SessionStatus.CANCELLED, SessionStatus.DRAFT}:
         raise ValidationError(_("Attendance is not taken for a draft or cancelled session."), code="not_running")
+    if day > timezone.localdate():
+        raise ValidationError(_("This day is still to come: attendance is taken on the day or afterwards."), code="future_day")
     is_coordinator = recorded_by.has_perm("curriculum.change_sessionapplication")
     people = {application.pk: application for application in participants(session)}
     unknown = present_ids - set(people)

@@ -281,6 +281,7 @@ def session_attendance(request: HttpRequest, session_id: int) -> HttpResponse:
         "module": session.module.localized,
         "days": days,
         "day": day,
+        "upcoming": day > timezone.localdate(),
         "rows": rows,
         "error": error,
         "is_coordinator": request.user.has_perm("curriculum.change_sessionapplication"),

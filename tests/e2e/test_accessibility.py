@@ -6,6 +6,8 @@ text contrast, errors tied to their fields and nothing told by colour alone.
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from allauth.account.models import EmailAddress, EmailConfirmationHMAC
 from playwright.sync_api import expect
@@ -245,11 +247,17 @@ def test_an_experts_own_pages_pass_the_same_audit(page, demo_site, language):
 
 @pytest.mark.parametrize("language", ["az", "ru"])
 def test_session_pages_and_my_learning_pass_the_same_audit(page, demo_site, language):
+    from django.utils import timezone
+
     from tests.conftest import PASSWORD
     from tests.factories.curriculum import CurriculumIndexPageFactory, CurriculumPartPageFactory, ModulePageFactory, TrainingSessionFactory
 
     module = ModulePageFactory(parent=CurriculumPartPageFactory(parent=CurriculumIndexPageFactory()))
-    session = TrainingSessionFactory(module=module)
+    today = timezone.localdate()
+    # running today, so that its attendance sheet shows the form (a day still to come shows only who takes part)
+    session = TrainingSessionFactory(
+        module=module, start_date=today, end_date=today + datetime.timedelta(days=2), application_deadline=today
+    )
     trainee = UserFactory(role="trainee", email="audited.trainee@example.org", preferred_language=language)
     session.trainers.add(trainee)  # to see the attendance sheet too
     page.goto(f"/{language}/accounts/login/")

@@ -9,7 +9,7 @@ import pytest
 from django.utils import translation
 from playwright.sync_api import expect
 
-from curriculum.models import ApplicationStatus, Attendance, SessionApplication, ThematicPart
+from curriculum.models import ApplicationStatus, Attendance, SessionApplication, ThematicPart, TrainingSession
 from people.models import Country, Organisation, StakeholderCategory
 from tests.conftest import PASSWORD
 from tests.e2e.conftest import PHONE
@@ -78,7 +78,13 @@ def test_a_trainee_applies_a_coordinator_approves_and_the_trainer_takes_attendan
     with translation.override("az"):
         expect(applicant.locator("section[aria-labelledby=applications-title]")).to_contain_text(str(ApplicationStatus.APPROVED.label))
 
-    # the trainer takes attendance of the first day on a phone
+    # the session starts today; the trainer takes attendance of its first day on a phone (days still to come take none)
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    TrainingSession.objects.filter(pk=session.pk).update(
+        start_date=today, end_date=today + (session.end_date - session.start_date), application_deadline=today
+    )
     phone = new_page(viewport=PHONE)
     phone.set_default_timeout(TIMEOUT)
     sign_in(phone, trainer.email)

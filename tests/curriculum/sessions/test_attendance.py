@@ -2,21 +2,22 @@
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from curriculum import attendance, enrolment
-from curriculum.models import Attendance, AttendanceCorrection
+from curriculum.models import Attendance, AttendanceCorrection, SessionStatus, TrainingSession
 from tests.factories.curriculum import TrainingSessionFactory
 from tests.factories.people import UserFactory
 
 
 @pytest.fixture
 def running(module, make_trainee, coordinator):
-    """A five-day session with a trainer and three approved participants."""
+    """A five-day session with a trainer and three approved participants, applied for while open, that ended yesterday."""
     session = TrainingSessionFactory(module=module)
-    session.end_date = session.start_date + __import__("datetime").timedelta(days=4)
-    session.save()
     trainer = UserFactory(role="trainer", email="session.trainer@example.org")
     session.trainers.add(trainer)
     applications = []
@@ -26,6 +27,14 @@ def running(module, make_trainee, coordinator):
         )
         enrolment.application_decide(application=application, decision="approved", decided_by=coordinator)
         applications.append(application)
+    today = timezone.localdate()
+    TrainingSession.objects.filter(pk=session.pk).update(
+        start_date=today - datetime.timedelta(days=5),
+        end_date=today - datetime.timedelta(days=1),
+        application_deadline=today - datetime.timedelta(days=12),
+        status=SessionStatus.IN_PROGRESS,
+    )
+    session.refresh_from_db()
     return session, trainer, applications
 
 
@@ -118,3 +127,27 @@ def test_the_trainers_page_lists_their_sessions_and_participants(client, running
     assert response.status_code == 200
     assert [s.pk for s in response.context["sessions"]] == [session.pk]
     assert len(response.context["sessions"][0].participants) == 3
+
+
+def test_a_day_still_to_come_shows_who_takes_part_and_takes_no_marks(client, running):
+    session, trainer, (first, *_rest) = running
+    today = timezone.localdate()
+    TrainingSession.objects.filter(pk=session.pk).update(end_date=today + datetime.timedelta(days=1))
+    session.refresh_from_db()
+    tomorrow = (today + datetime.timedelta(days=1)).isoformat()
+    client.force_login(trainer)
+
+    page = client.get(f"/en/sessions/{session.pk}/attendance/", {"day": tomorrow})
+    saved = client.post(f"/en/sessions/{session.pk}/attendance/", {"day": tomorrow, "present": [first.pk]})
+
+    assert page.status_code == 200 and page.context["upcoming"]
+    assert b"is still to come: attendance is taken on the day or afterwards." in page.content
+    assert b'name="present"' not in page.content
+    assert saved.status_code == 400
+    assert b"This day is still to come" in saved.content
+    assert not Attendance.objects.exists()
+    with pytest.raises(ValidationError) as refused:
+        attendance.attendance_record(session=session, day=today + datetime.timedelta(days=1), present_ids=set(), recorded_by=trainer)
+    assert refused.value.code == "future_day"
+    # today itself is taken
+    assert attendance.attendance_record(session=session, day=today, present_ids={first.pk}, recorded_by=trainer) == 3

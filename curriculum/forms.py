@@ -64,7 +64,8 @@ class TrainingSessionForm(WagtailAdminModelForm):
         super().__init__(*args, **kwargs)
         from people.roles import TRAINER
 
-        self.fields["module"].queryset = ModulePage.objects.filter(locale=Locale.get_default()).order_by("code", "title")
+        # The chooser offers a module in any language; the session keeps the original (`clean_module`).
+        self.fields["module"].queryset = ModulePage.objects.order_by("code", "title")
         self.fields["trainers"].queryset = (
             User.objects.filter(Q(groups__name=TRAINER.group_name) | Q(expert_profile__status="vetted"), is_active=True)
             .distinct()
@@ -86,6 +87,17 @@ class TrainingSessionForm(WagtailAdminModelForm):
                 valid = False
             seen.add(instrument.purpose)
         return valid
+
+    def clean_module(self) -> ModulePage:
+        """The module in the site's default language, whichever translation was chosen."""
+        module = self.cleaned_data["module"]
+        default = Locale.get_default()
+        if module.locale_id == default.pk:
+            return module
+        original = module.get_translation_or_none(default)
+        if original is None:
+            raise forms.ValidationError(_("This module has no page in the site's default language yet: choose a module that has one."))
+        return original.specific
 
     def clean_status(self) -> str:
         status = self.cleaned_data["status"]

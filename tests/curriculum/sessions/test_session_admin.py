@@ -48,6 +48,27 @@ def test_a_coordinator_creates_a_session_with_a_quota(client, coordinator, modul
     assert list(SessionQuota.objects.values_list("country__iso_code", "max_seats")) == [("AZ", 4)]
 
 
+def test_a_module_chosen_in_another_language_is_kept_as_its_original(client, coordinator, module):
+    import uuid
+
+    from wagtail.models import Locale
+
+    russian = module.copy_for_translation(Locale.objects.get(language_code="ru"), copy_parents=True)
+    client.force_login(coordinator)
+
+    response = client.post("/admin/sessions/new/", form_data(russian))
+
+    assert response.status_code == 302, response.context["form"].errors if response.context else response
+    assert TrainingSession.objects.get().module_id == module.pk
+
+    # a page with no original in the default language is refused with a message, and nothing is saved
+    type(russian).objects.filter(pk=russian.pk).update(translation_key=uuid.uuid4())
+    refused = client.post("/admin/sessions/new/", form_data(russian))
+    assert refused.status_code == 200
+    assert any("no page in the site's default language" in message for message in refused.context["form"].errors["module"])
+    assert TrainingSession.objects.count() == 1
+
+
 @pytest.mark.parametrize(
     ("changes", "field"),
     [
@@ -131,3 +152,21 @@ def test_the_applications_page_lists_the_messages_sent_about_the_session(
 
     rows = body.split('aria-labelledby="messages-sent"')[1].split("</table>")[0]
     assert str(trainee) in rows and rows.count("<tr>") == 2  # the header and the "received" e-mail
+
+
+def test_the_applications_page_names_the_module_in_the_admin_s_language(client, coordinator, module):
+    from wagtail.models import Locale
+
+    from tests.factories.curriculum import TrainingSessionFactory
+
+    russian = module.copy_for_translation(Locale.objects.get(language_code="ru"), copy_parents=True)
+    russian.title = "Управление трудовой миграцией"
+    russian.save_revision().publish()
+    session = TrainingSessionFactory(module=module)
+    client.force_login(coordinator)
+
+    in_russian = client.get(f"/admin/sessions/{session.pk}/applications/", headers={"accept-language": "ru"}).content.decode()
+    in_english = client.get(f"/admin/sessions/{session.pk}/applications/", headers={"accept-language": "en"}).content.decode()
+
+    assert "<strong>Управление трудовой миграцией</strong>" in in_russian
+    assert "<strong>Labour migration governance</strong>" in in_english

@@ -151,7 +151,8 @@ def my_learning(request: HttpRequest) -> HttpResponse:
         "progress": selectors.learning_progress(user=request.user, locale=locale),
         "catalogue": selectors.catalogue_page_for(locale),
         "applications": selectors.applications_of(request.user),
-        "certificates": list(certificates.certificates_of(request.user).filter(revoked_at__isnull=True)),
+        # a revoked one stays listed, marked, without its download: the holder learns why it went
+        "certificates": list(certificates.certificates_of(request.user)),
     }
     return TemplateResponse(request, "curriculum/my_learning.html", context)
 

@@ -489,6 +489,12 @@ def test_the_holder_of_a_revoked_certificate_can_no_longer_download_it(client, i
     client.force_login(certificate.application.trainee)
 
     assert client.get(f"/en/certificates/{certificate.code}/download/").status_code == 404
+    # My learning still lists it, marked revoked, with no download link
+    certificate.refresh_from_db()
+    page = client.get("/en/learning/").content.decode()
+    assert f"revoked on {certificate.revoked_at:%m/%d/%Y}: no longer valid" in page
+    assert f"/en/certificates/{certificate.code}/download/" not in page
+    assert f"/en/certificates/verify/{certificate.code}/" in page
 
 
 def test_a_certificate_whose_file_is_lost_is_rendered_again_for_the_download(client, issued):

@@ -63,7 +63,7 @@ def test_a_module_chosen_in_another_language_is_kept_as_its_original(client, coo
 
     # a page with no original in the default language is refused with a message, and nothing is saved
     type(russian).objects.filter(pk=russian.pk).update(translation_key=uuid.uuid4())
-    refused = client.post("/admin/sessions/new/", form_data(russian))
+    refused = client.post("/admin/sessions/new/", form_data(russian), headers={"accept-language": "en"})
     assert refused.status_code == 200
     assert any("no page in the site's default language" in message for message in refused.context["form"].errors["module"])
     assert TrainingSession.objects.count() == 1

@@ -17,6 +17,7 @@ from assessments.models import Instrument, InstrumentStatus, Purpose, QuestionKi
 from people.models import Country, StakeholderCategory
 
 DEMO_RESPONDENT_EMAIL = "respondent@rtcm.example.org"
+ENDED_SESSION_CITY = "Bakı"
 
 # The central migration bodies the 2021 report names (section 7.5), and civil-society and media respondents:
 # (organisation, country, category, e-mail, language)
@@ -221,23 +222,23 @@ def load_ended_session() -> dict[str, int]:
         return {}
     today = timezone.localdate()
     end = today - datetime.timedelta(days=5)
-    session, created = TrainingSession.objects.get_or_create(
-        module=module,
-        venue_city="Bakı (demo, ended)",
-        defaults={
-            "language": Language.objects.get(code="az"),
-            "start_date": end - datetime.timedelta(days=2),
-            "end_date": end,
-            "application_deadline": end - datetime.timedelta(days=20),
-            "daily_schedule": "09:30–17:00",
-            "venue_country": Country.objects.get(iso_code="AZ"),
-            "capacity": 20,
-            "women_target_percent": 50,
-            "status": SessionStatus.IN_PROGRESS,
-        },
-    )
-    if not created:
+    # Found again as the M13 session in Azerbaijani in Baku that has ended (the other demo sessions are all to come).
+    ended = TrainingSession.objects.filter(module=module, language__code="az", venue_city=ENDED_SESSION_CITY, end_date__lt=today)
+    if ended.exists():
         return {"ended demo sessions": 1}
+    session = TrainingSession.objects.create(
+        module=module,
+        language=Language.objects.get(code="az"),
+        venue_city=ENDED_SESSION_CITY,
+        start_date=end - datetime.timedelta(days=2),
+        end_date=end,
+        application_deadline=end - datetime.timedelta(days=20),
+        daily_schedule="09:30–17:00",
+        venue_country=Country.objects.get(iso_code="AZ"),
+        capacity=20,
+        women_target_percent=50,
+        status=SessionStatus.IN_PROGRESS,
+    )
     services.session_survey_set(session=session, instrument=pre)
     services.session_survey_set(session=session, instrument=post)
     trainer = User.objects.filter(email="trainer@rtcm.example.org").first()

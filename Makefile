@@ -18,6 +18,8 @@ $(VENV)/.installed: requirements.lock
 install: $(VENV)/.installed
 
 ## make run: install, migrate, load reference and demo data, serve on http://127.0.0.1:8000/
+# Links the site writes (e-mails, certificates' QR codes) point where it is served, unless SITE_URL says otherwise.
+run: export SITE_URL ?= http://$(HOST):$(PORT)
 run: setup
 	@echo ""
 	@echo "  RTCM platform: http://$(HOST):$(PORT)/  (admin workspace: http://$(HOST):$(PORT)/admin/)"

@@ -261,6 +261,15 @@ SAMPLE_VALUES: dict[str, Callable[[], object]] = {
 BAD_KEY = "not-a-valid-key"
 
 # Exact patterns: route string -> samples.
+_OWN_APPLICATION = by_role(
+    anonymous=LOGIN_EN,
+    trainee=redirect("/en/learning/"),
+    expert=NOT_FOUND,
+    trainer=NOT_FOUND,
+    coordinator=NOT_FOUND,
+    administrator=NOT_FOUND,
+)
+
 URL_TABLE: dict[str, tuple[Sample, ...]] = {
     # Operations
     "health/": (
@@ -405,30 +414,10 @@ URL_TABLE: dict[str, tuple[Sample, ...]] = {
             method="post",
         ),
     ),
+    # the trainee's own application: withdrawn by a post; a visit goes to My learning, where the button is
     "<lang>/applications/<int:application_id>/withdraw/": (
-        Sample(
-            "/en/applications/{trainee_application_id}/withdraw/",
-            by_role(
-                anonymous=LOGIN_EN,
-                trainee=redirect("/en/learning/"),
-                expert=NOT_FOUND,
-                trainer=NOT_FOUND,
-                coordinator=NOT_FOUND,
-                administrator=NOT_FOUND,
-            ),
-            method="post",
-        ),
-        Sample(
-            "/en/applications/{trainee_application_id}/withdraw/",
-            by_role(
-                anonymous=LOGIN_EN,
-                trainee=redirect("/en/learning/"),
-                expert=NOT_FOUND,
-                trainer=NOT_FOUND,
-                coordinator=NOT_FOUND,
-                administrator=NOT_FOUND,
-            ),
-        ),
+        Sample("/en/applications/{trainee_application_id}/withdraw/", _OWN_APPLICATION, method="post"),
+        Sample("/en/applications/{trainee_application_id}/withdraw/", _OWN_APPLICATION),
         Sample("/en/applications/999999/withdraw/", signed_out_vs_in(LOGIN_EN, NOT_FOUND)),
         Sample("/en/applications/{trainee_application_id}/withdraw/", signed_out_vs_in(LOGIN_EN, NOT_ALLOWED), method="put"),
     ),

@@ -302,8 +302,12 @@ def _filter_form(filters: Filters, parts: list[ThematicPart], categories: list[S
 
 
 def _heatmap_download(grid: selectors.Heatmap, filters: Filters) -> HttpResponse:
-    header = [_("No."), _("Chapter"), _("Part")] + [f"{country.iso_code} · {country.name}" for country in grid.countries]
-    header.append(_("Uncertain readings"))
+    not_surveyed = grid.not_surveyed_codes
+    header = [_("No."), _("Chapter"), _("Part")] + [
+        f"{country.iso_code} · {country.name}" + (f" {_('(not surveyed)')}" if country.iso_code in not_surveyed else "")
+        for country in grid.countries
+    ]
+    header += [_("Uncertain readings"), _("Changed by a coordinator")]
     uncertain = {number: [code for n, code in grid.uncertain if n == number] for number, _code in grid.uncertain}
     rows: list[Row] = []
     for group in grid.parts:
@@ -311,6 +315,10 @@ def _heatmap_download(grid: selectors.Heatmap, filters: Filters) -> HttpResponse
             line: Row = [row.chapter.number, row.chapter.name, group.part.number]
             line += [_export_value(cell.state, cell.value) for cell in row.cells]
             line.append(", ".join(uncertain.get(row.chapter.number, [])) or None)
+            # the cells whose value a coordinator set, as the page marks them with †
+            line.append(
+                ", ".join(country.iso_code for country, cell in zip(grid.countries, row.cells, strict=True) if cell.overridden) or None
+            )
             rows.append(line)
     name = f"priority-matrix-{filters.snapshot.pk}-{filters.measure}"  # type: ignore[union-attr]
     return _download(header, rows, filters.file_format, name)

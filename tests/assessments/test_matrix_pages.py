@@ -683,7 +683,36 @@ def test_the_csv_of_the_heatmap_keeps_na_and_empty_apart(client, coordinator, ba
     assert tenth[header.index("MD · Moldova")] == "NA"
     assert tenth[header.index("KZ · Kazakhstan")] == ""
     assert tenth[header.index("AZ · Azerbaijan")] == "4"
-    assert rows[16][-1] == "AZ, BY, GE, IR, MD, TR"
+    assert rows[16][header.index("Uncertain readings")] == "AZ, BY, GE, IR, MD, TR"
+    assert "UZ · Uzbekistan (not surveyed)" in header
+    assert {row[header.index("Changed by a coordinator")] for row in rows[1:]} == {""}
+
+
+def test_the_heatmap_files_name_the_cells_a_coordinator_changed(client, coordinator, baseline):
+    from assessments import matrix
+
+    matrix.cell_override(
+        cell=cell_of(baseline, 10, "KZ"),
+        state=CellState.SCORE,
+        value=Decimal(3),
+        justification="Ministry letter of May 2026.",
+        made_by=coordinator,
+    )
+    matrix.cell_override(
+        cell=cell_of(baseline, 10, "MD"),
+        state=CellState.SCORE,
+        value=Decimal(2),
+        justification="Ministry letter of May 2026.",
+        made_by=coordinator,
+    )
+    client.force_login(coordinator)
+
+    rows = read_csv(client.get(reverse("matrix_heatmap"), {"format": "csv"}, **EN))
+
+    changed = rows[0].index("Changed by a coordinator")
+    assert rows[10][changed] == "KZ, MD"
+    assert rows[10][rows[0].index("KZ · Kazakhstan")] == "3"
+    assert [row[changed] for row in rows[1:] if row[0] != "10"] == [""] * 21
 
 
 def test_the_xlsx_of_the_heatmap_keeps_na_and_empty_apart(client, coordinator, baseline):

@@ -10,7 +10,7 @@ class AssessmentsConfig(AppConfig):
 
     def ready(self) -> None:
         # The sessions' completion rule asks the knowledge tests whether a participant passed the post-test.
-        from assessments.services import post_test_passed
+        from assessments.services import post_test_passes
         from curriculum import attendance
 
-        attendance.POST_TEST_PASSED = post_test_passed
+        attendance.POST_TEST_PASSES = post_test_passes

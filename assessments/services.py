@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -267,24 +268,26 @@ def response_submit(*, respondent: Respondent, data: object, language: str = "",
 # --- knowledge tests and the completion rule -----------------------------------------------
 
 
-def test_percent(application: SessionApplication, purpose: str) -> float | None:
-    """A participant's share of points in the session's pre- or post-test, None when not taken."""
-    response = (
-        Response.objects.filter(session_id=application.session_id, instrument__purpose=purpose, respondent__user_id=application.trainee_id)
-        .order_by("-pk")
-        .first()
-    )
-    return response.percent if response is not None else None
-
-
-def post_test_passed(application: SessionApplication) -> bool:
-    """The completion rule's post-test part: True when the session has no post-test with a pass mark."""
-    session = application.session
+def post_test_passes(session: TrainingSession) -> Callable[[SessionApplication], bool]:
+    """The completion rule's post-test part for a session's participants, in two queries for all of them: passed when
+    the session has no post-test with a pass mark, or when the participant's latest post-test reaches it."""
     instrument = session_survey_instrument(session, Purpose.POST_TEST)
     if instrument is None or instrument.pass_mark_percent is None:
-        return True
-    percent = test_percent(application, Purpose.POST_TEST)
-    return percent is not None and percent >= instrument.pass_mark_percent
+        return lambda application: True
+    latest: dict[int, float | None] = {}
+    for user_id, points, possible in (
+        Response.objects.filter(session_id=session.pk, instrument__purpose=Purpose.POST_TEST, respondent__user__isnull=False)
+        .order_by("pk")
+        .values_list("respondent__user_id", "points", "max_points")
+    ):
+        latest[user_id] = float(100 * points / possible) if points is not None and possible else None
+    pass_mark = instrument.pass_mark_percent
+
+    def passed(application: SessionApplication) -> bool:
+        percent = latest.get(application.trainee_id)
+        return percent is not None and percent >= pass_mark
+
+    return passed
 
 
 # --- instruments: a new version instead of breaking answers --------------------------------

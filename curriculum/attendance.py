@@ -14,8 +14,9 @@ from django.utils.translation import gettext as _
 from curriculum.models import ApplicationStatus, Attendance, AttendanceCorrection, SessionApplication, SessionStatus, TrainingSession
 from people.models import User
 
-# The knowledge-test issue plugs its post-test check in here: (application) -> passed?; None while sessions have no test.
-POST_TEST_PASSED: Callable[[SessionApplication], bool] | None = None
+# The knowledge tests plug their post-test check in here: (session) -> (application -> passed?), read once per session;
+# None while no app provides tests.
+POST_TEST_PASSES: Callable[[TrainingSession], Callable[[SessionApplication], bool]] | None = None
 
 
 def participants(session: TrainingSession) -> list[SessionApplication]:
@@ -86,7 +87,13 @@ class Completion:
     application: SessionApplication
     days_present: int
     days_total: int
-    completed: bool
+    attended_enough: bool
+    post_test_passed: bool
+
+    @property
+    def completed(self) -> bool:
+        """Enough days present and, when the session has a post-test with a pass mark, the post-test passed."""
+        return self.attended_enough and self.post_test_passed
 
     @property
     def percent(self) -> int:
@@ -96,15 +103,15 @@ class Completion:
 
 def completions(session: TrainingSession) -> list[Completion]:
     """Each participant's attendance and completion: at least the session's share of days (80 % by default), and the
-    post-test when the session has one (`POST_TEST_PASSED`)."""
+    post-test when the session has one (`POST_TEST_PASSES`), in the same few queries whatever the number of participants."""
     days_total = len(session.days())
     present: dict[int, int] = {}
     for application_id in Attendance.objects.filter(application__session=session, present=True).values_list("application_id", flat=True):
         present[application_id] = present.get(application_id, 0) + 1
+    passes = POST_TEST_PASSES(session) if POST_TEST_PASSES is not None else lambda application: True
     result = []
     for application in participants(session):
         days_present = present.get(application.pk, 0)
         enough = days_total > 0 and 100 * days_present >= session.completion_attendance_percent * days_total
-        passed = POST_TEST_PASSED(application) if POST_TEST_PASSED is not None else True
-        result.append(Completion(application, days_present, days_total, enough and passed))
+        result.append(Completion(application, days_present, days_total, enough, passes(application)))
     return result

@@ -229,6 +229,37 @@ def certificate_issue(*, application: SessionApplication, kind: str) -> Certific
     return certificate
 
 
+def certificate_kind(completion: attendance.Completion) -> str | None:
+    """The certificate a participant gets when the session completes: completion, participation (present at least one
+    day), or none."""
+    if completion.completed:
+        return CertificateKind.COMPLETION
+    return CertificateKind.PARTICIPATION if completion.days_present > 0 else None
+
+
+@dataclass(frozen=True)
+class CertificateForecast:
+    """What completing a session would issue as it stands, for the coordinator who is about to do it."""
+
+    completion: int
+    participation: int
+    without: int
+    # present enough, but the post-test with its pass mark not passed (yet): a participation certificate for now
+    post_test_pending: list[User]
+
+
+def certificates_forecast(session: TrainingSession) -> CertificateForecast:
+    """Count the certificates completing the session now would issue (the queries of `attendance.completions`)."""
+    rows = attendance.completions(session)
+    kinds = [certificate_kind(completion) for completion in rows]
+    return CertificateForecast(
+        completion=kinds.count(CertificateKind.COMPLETION),
+        participation=kinds.count(CertificateKind.PARTICIPATION),
+        without=kinds.count(None),
+        post_test_pending=[c.application.trainee for c in rows if c.attended_enough and not c.post_test_passed],
+    )
+
+
 def certificates_issue_for_session(session: TrainingSession) -> int:
     """Issue a completed session's certificates: completion to those who completed, participation to those who came at all.
 
@@ -237,11 +268,8 @@ def certificates_issue_for_session(session: TrainingSession) -> int:
     session = TrainingSession.objects.select_related("module", "venue_country").get(pk=session.pk)
     issued = 0
     for completion in attendance.completions(session):
-        if completion.completed:
-            kind = CertificateKind.COMPLETION
-        elif completion.days_present > 0:
-            kind = CertificateKind.PARTICIPATION
-        else:
+        kind = certificate_kind(completion)
+        if kind is None:
             continue
         try:
             _certificate, created = _certificate_issue(completion.application, kind)

@@ -18,7 +18,10 @@ from django.utils.translation import ngettext
 from assessments.selectors import knowledge_gains
 from curriculum import bulk_enrolment, certificates, enrolment
 from curriculum.forms import DecisionForm, EnrolmentUploadForm
-from curriculum.models import ApplicationStatus, TrainingSession
+from curriculum.models import ApplicationStatus, SessionStatus, TrainingSession
+
+# The statuses the applications page offers "Complete the session" in (as its template shows the button).
+COMPLETABLE = (SessionStatus.OPEN, SessionStatus.CLOSED, SessionStatus.IN_PROGRESS)
 
 
 def session_applications(request: HttpRequest, pk: int) -> HttpResponse:
@@ -60,6 +63,8 @@ def session_applications(request: HttpRequest, pk: int) -> HttpResponse:
             "statuses": ApplicationStatus,
             "messages_sent": enrolment.session_messages(session),
             "knowledge": knowledge_gains(session),
+            # what "Complete the session" would issue now, shown beside its button
+            "forecast": certificates.certificates_forecast(session) if session.status in COMPLETABLE else None,
         },
         status=status,
     )

@@ -11,7 +11,7 @@ from django.utils import timezone
 from assessments import selectors, services
 from assessments.models import Purpose
 from curriculum.attendance import attendance_record, completions
-from curriculum.models import ApplicationStatus, SessionApplication
+from curriculum.models import ApplicationStatus, SessionApplication, SessionStatus
 from people.models import OutboundEmail
 from tests.factories.assessments import sample_instrument
 from tests.factories.curriculum import TrainingSessionFactory
@@ -154,3 +154,58 @@ def test_without_a_post_test_attendance_alone_decides(session, coordinator):
         attendance_record(session=session, day=day, present_ids={application.pk}, recorded_by=coordinator)
 
     assert [completion.completed for completion in completions(session)] == [True]
+
+
+@pytest.mark.parametrize("count", [3, 30])
+def test_completions_take_the_same_queries_for_3_and_30_participants(session, coordinator, django_assert_num_queries, count):
+    _pre, post = knowledge_tests(session, pass_mark=60)
+    applications = [participant(session, f"q{n}@example.org") for n in range(count)]
+    for day in session.days():
+        attendance_record(session=session, day=day, present_ids={a.pk for a in applications}, recorded_by=coordinator)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(timezone, "localdate", lambda *args: TODAY)
+        take(session, applications[0], post, right=("knowledge", "knowledge_multi"))
+
+    # a fixed number of queries (attendance, participants, the post-test and its answers), whatever the number of participants
+    with django_assert_num_queries(5):
+        rows = completions(session)
+
+    assert [row.completed for row in rows].count(True) == 1
+
+
+def test_the_applications_page_tells_what_completing_now_would_issue(client, session, coordinator):
+    from curriculum import certificates
+    from curriculum.models import Certificate, CertificateKind
+
+    _pre, post = knowledge_tests(session, pass_mark=60)
+    passed, pending, once, _never = (participant(session, f"f{n}@example.org") for n in range(4))
+    pending.trainee.first_name, pending.trainee.last_name = "Nərgiz", "Əliyeva"
+    pending.trainee.save()
+    first_day, *other_days = session.days()
+    attendance_record(session=session, day=first_day, present_ids={passed.pk, pending.pk, once.pk}, recorded_by=coordinator)
+    for day in other_days:
+        attendance_record(session=session, day=day, present_ids={passed.pk, pending.pk}, recorded_by=coordinator)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(timezone, "localdate", lambda *args: TODAY)
+        take(session, passed, post, right=("knowledge",))  # 67 %
+        take(session, pending, post, right=("knowledge_multi",))  # 33 %
+    client.force_login(coordinator)
+
+    page = client.get(f"/admin/sessions/{session.pk}/applications/", headers={"accept-language": "en"})
+
+    forecast = page.context["forecast"]
+    assert (forecast.completion, forecast.participation, forecast.without) == (1, 2, 1)
+    assert forecast.post_test_pending == [pending.trainee]
+    html = page.content.decode()
+    assert "<dt>Completion certificates</dt><dd>1</dd>" in html and "<dt>Participation certificates</dt><dd>2</dd>" in html
+    assert "have not passed the post-test (yet)" in html and "<li>Nərgiz Əliyeva</li>" in html
+    # and completing issues exactly that
+    session.status = SessionStatus.COMPLETED
+    session.save(update_fields=["status"])
+    assert certificates.certificates_issue_for_session(session) == 3
+    kinds = dict(Certificate.objects.values_list("application_id", "kind"))
+    assert kinds == {
+        passed.pk: CertificateKind.COMPLETION,
+        pending.pk: CertificateKind.PARTICIPATION,
+        once.pk: CertificateKind.PARTICIPATION,
+    }

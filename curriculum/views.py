@@ -236,12 +236,16 @@ def session_apply(request: HttpRequest, session_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def application_withdraw(request: HttpRequest, application_id: int) -> HttpResponse:
-    """The trainee withdraws their application; anyone else's gets a 404. A visit goes to My learning, where the button is."""
+    """The trainee withdraws their application after confirming it on this page; anyone else's gets a 404."""
     application = selectors.application_of(request.user, application_id)
     if application is None:
         raise Http404
     if request.method != "POST":
-        return redirect("my_learning")
+        if not application.can_withdraw:
+            return redirect("my_learning")
+        return TemplateResponse(
+            request, "curriculum/application_withdraw.html", {"application": application, "module": application.session.module.localized}
+        )
     try:
         enrolment.application_withdraw(application=application, trainee=request.user)
     except ValidationError as error:

@@ -260,15 +260,12 @@ SAMPLE_VALUES: dict[str, Callable[[], object]] = {
 
 BAD_KEY = "not-a-valid-key"
 
+
 # Exact patterns: route string -> samples.
-_OWN_APPLICATION = by_role(
-    anonymous=LOGIN_EN,
-    trainee=redirect("/en/learning/"),
-    expert=NOT_FOUND,
-    trainer=NOT_FOUND,
-    coordinator=NOT_FOUND,
-    administrator=NOT_FOUND,
-)
+def _own_application(trainee: Outcome) -> dict[str, Outcome]:
+    """The trainee's own application: theirs to act on; a 404 for every other account."""
+    return by_role(anonymous=LOGIN_EN, trainee=trainee, expert=NOT_FOUND, trainer=NOT_FOUND, coordinator=NOT_FOUND, administrator=NOT_FOUND)
+
 
 URL_TABLE: dict[str, tuple[Sample, ...]] = {
     # Operations
@@ -414,10 +411,10 @@ URL_TABLE: dict[str, tuple[Sample, ...]] = {
             method="post",
         ),
     ),
-    # the trainee's own application: withdrawn by a post; a visit goes to My learning, where the button is
+    # the trainee's own application: a visit asks to confirm, the post withdraws it and goes back to My learning
     "<lang>/applications/<int:application_id>/withdraw/": (
-        Sample("/en/applications/{trainee_application_id}/withdraw/", _OWN_APPLICATION, method="post"),
-        Sample("/en/applications/{trainee_application_id}/withdraw/", _OWN_APPLICATION),
+        Sample("/en/applications/{trainee_application_id}/withdraw/", _own_application(OK)),
+        Sample("/en/applications/{trainee_application_id}/withdraw/", _own_application(redirect("/en/learning/")), method="post"),
         Sample("/en/applications/999999/withdraw/", signed_out_vs_in(LOGIN_EN, NOT_FOUND)),
         Sample("/en/applications/{trainee_application_id}/withdraw/", signed_out_vs_in(LOGIN_EN, NOT_ALLOWED), method="put"),
     ),

@@ -260,6 +260,9 @@ def test_session_pages_and_my_learning_pass_the_same_audit(page, demo_site, lang
     )
     trainee = UserFactory(role="trainee", email="audited.trainee@example.org", preferred_language=language)
     session.trainers.add(trainee)  # to see the attendance sheet too
+    from curriculum.models import SessionApplication
+
+    application = SessionApplication.objects.create(session=session, trainee=trainee, motivation="Audit.")
     page.goto(f"/{language}/accounts/login/")
     page.locator("input[name=login]").fill(trainee.email)
     page.locator("input[name=password]").fill(PASSWORD)
@@ -270,6 +273,7 @@ def test_session_pages_and_my_learning_pass_the_same_audit(page, demo_site, lang
         f"/{language}/learning/",
         f"/{language}/teaching/",
         f"/{language}/sessions/{session.pk}/attendance/",
+        f"/{language}/applications/{application.pk}/withdraw/",
         module.url,
     ]
 

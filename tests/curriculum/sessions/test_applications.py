@@ -244,10 +244,23 @@ def test_a_trainee_withdraws_from_my_learning_and_nobody_else_can(client, sessio
     client.force_login(other)
 
     assert client.post(f"/en/applications/{application.pk}/withdraw/").status_code == 404
+    assert client.get(f"/en/applications/{application.pk}/withdraw/").status_code == 404
     client.force_login(application.trainee)
+
+    # My learning links to a page that asks first; only its post withdraws
+    learning = client.get("/en/learning/").content.decode()
+    assert f'href="/en/applications/{application.pk}/withdraw/"' in learning
+    asked = client.get(f"/en/applications/{application.pk}/withdraw/")
+    assert asked.status_code == 200
+    assert "Withdraw your application to “Labour migration governance”" in asked.content.decode()
+    application.refresh_from_db()
+    assert application.status == ApplicationStatus.SUBMITTED
+
     assert client.post(f"/en/applications/{application.pk}/withdraw/").status_code == 302
     application.refresh_from_db()
     assert application.status == ApplicationStatus.WITHDRAWN
+    # once withdrawn, the page has nothing to ask: back to My learning
+    assert client.get(f"/en/applications/{application.pk}/withdraw/")["Location"] == "/en/learning/"
 
 
 def test_the_module_page_and_my_learning_show_the_session(client, session, make_trainee):

@@ -29,11 +29,12 @@ from django.utils.formats import date_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-from curriculum import attendance
+from curriculum import attendance, enrolment
 from curriculum.models import (
     ApplicationStatus,
     Certificate,
     CertificateKind,
+    NoticeKind,
     SessionApplication,
     SessionStatus,
     TrainingSession,
@@ -277,6 +278,8 @@ def certificates_issue_for_session(session: TrainingSession) -> int:
             logger.warning("no certificate for application %s: %s", completion.application.pk, " ".join(error.messages))
             continue
         issued += created
+        # the holder is told once, whatever reruns of the task happen (one notice per application and kind)
+        enrolment.notify(completion.application, NoticeKind.CERTIFICATE)
     return issued
 
 

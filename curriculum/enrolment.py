@@ -45,6 +45,7 @@ def _subject(kind: str) -> str:
         NoticeKind.REJECTED: _("Your application for “%(module)s”"),
         NoticeKind.REMINDER: _("“%(module)s” starts soon"),
         NoticeKind.CANCELLED: _("“%(module)s” has been cancelled"),
+        NoticeKind.CERTIFICATE: _("Your certificate for “%(module)s” is ready"),
     }
     return texts[NoticeKind(kind)]
 

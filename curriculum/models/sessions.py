@@ -243,6 +243,7 @@ class NoticeKind(models.TextChoices):
     REJECTED = "rejected", _("Not selected")
     REMINDER = "reminder", _("Reminder before the start")
     CANCELLED = "cancelled", _("Session cancelled")
+    CERTIFICATE = "certificate", _("Certificate issued")
 
 
 class ApplicationNotice(models.Model):

@@ -206,6 +206,29 @@ def test_running_the_issuing_task_twice_creates_no_second_certificate(participan
     assert len(before) == 2
 
 
+def test_each_holder_is_told_once_by_email_in_their_language_whatever_reruns_happen(
+    participant, finished_session, completed, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    from curriculum.models import ApplicationNotice, NoticeKind
+
+    russian = participant(5, language="ru")
+    english = participant(1, language="en")
+    participant(0)  # never present: no certificate, no e-mail
+    with django_capture_on_commit_callbacks(execute=True):
+        completed()
+        certificates_issue.apply(args=[finished_session.pk]).get()
+
+    sent = [message for message in mail.outbox if "certificate" in message.subject.lower() or "сертификат" in message.subject]
+    told = {message.to[0]: message for message in sent}
+    assert len(sent) == 2 and set(told) == {russian.trainee.email, english.trainee.email}
+    assert told[russian.trainee.email].subject.startswith("Ваш сертификат")
+    assert "download it from My learning" in told[english.trainee.email].body
+    assert "/en/learning/" in told[english.trainee.email].body
+    assert ApplicationNotice.objects.filter(kind=NoticeKind.CERTIFICATE).count() == 2
+
+
 def test_the_issuing_task_counts_what_it_issued_the_first_time(participant, finished_session):
     participant(5)
     participant(1)

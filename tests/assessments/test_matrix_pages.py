@@ -691,20 +691,14 @@ def test_the_csv_of_the_heatmap_keeps_na_and_empty_apart(client, coordinator, ba
 def test_the_heatmap_files_name_the_cells_a_coordinator_changed(client, coordinator, baseline):
     from assessments import matrix
 
-    matrix.cell_override(
-        cell=cell_of(baseline, 10, "KZ"),
-        state=CellState.SCORE,
-        value=Decimal(3),
-        justification="Ministry letter of May 2026.",
-        made_by=coordinator,
-    )
-    matrix.cell_override(
-        cell=cell_of(baseline, 10, "MD"),
-        state=CellState.SCORE,
-        value=Decimal(2),
-        justification="Ministry letter of May 2026.",
-        made_by=coordinator,
-    )
+    for code, value in (("KZ", 3), ("MD", 2)):
+        matrix.cell_override(
+            cell=cell_of(baseline, 10, code),
+            state=CellState.SCORE,
+            value=Decimal(value),
+            justification="Ministry letter of May 2026.",
+            made_by=coordinator,
+        )
     client.force_login(coordinator)
 
     rows = read_csv(client.get(reverse("matrix_heatmap"), {"format": "csv"}, **EN))

@@ -17,6 +17,7 @@ from assessments import services
 from assessments.answers import NON_FIELD, NOT_APPLICABLE, grid_field_name, multiple_answers_allowed
 from assessments.models import PRIORITY_SCORES, SESSION_PURPOSES, Instrument, Question, QuestionKind, Respondent
 from curriculum.models import ThematicChapter, TrainingSession
+from home.ratelimit import rate_limited
 
 
 @dataclass
@@ -120,6 +121,7 @@ def _answer(request: HttpRequest, respondent: Respondent, *, done_url: str) -> H
     return render(request, "assessments/survey_form.html", context, status=status)
 
 
+@rate_limited("survey_submit", key=lambda request, token: f"link:{token}")
 @require_http_methods(["GET", "POST"])
 def survey_link(request: HttpRequest, token: str) -> HttpResponse:
     """A needs-assessment questionnaire answered through an organisation's personal link."""
@@ -130,6 +132,7 @@ def survey_link(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @login_required
+@rate_limited("survey_submit", key=lambda request, session_id, purpose: f"session:{session_id}:{purpose}:{request.user.pk}")
 @require_http_methods(["GET", "POST"])
 def session_survey(request: HttpRequest, session_id: int, purpose: str) -> HttpResponse:
     """A session's evaluation, pre-test, post-test or follow-up, for its confirmed participants only."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 
 from django.core.exceptions import ImproperlyConfigured
@@ -54,3 +55,16 @@ def env_url(name: str, schemes: tuple[str, ...], default: str = "") -> str:
         allowed = ", ".join(f"{s}://" for s in schemes)
         raise ImproperlyConfigured(f"{name} must start with one of {allowed}; got {value.split('://', 1)[0]}://.")
     return value
+
+
+def env_networks(name: str, default: list[str]) -> list[str]:
+    """Return a comma-separated list of IP addresses or networks (or "*" for any), each checked."""
+    items = env_list(name, default)
+    for item in items:
+        if item == "*":
+            continue
+        try:
+            ipaddress.ip_network(item, strict=False)
+        except ValueError as exc:
+            raise ImproperlyConfigured(f"{name} must list IP addresses or networks (or *), not {item!r}.") from exc
+    return items

@@ -15,6 +15,7 @@ from django.views.decorators.cache import never_cache
 
 from curriculum import certificates
 from curriculum.models import Certificate
+from home.ratelimit import rate_limited
 
 COORDINATOR_PERMISSION = "curriculum.change_sessionapplication"
 
@@ -39,6 +40,7 @@ def _verify_page(request: HttpRequest, certificate: Certificate | None, **extra:
 
 
 @never_cache
+@rate_limited("certificate_verify", limit_get=True)
 def certificate_verify(request: HttpRequest, code: str) -> HttpResponse:
     """Public, no sign-in: whether a certificate is valid, revoked (and when) or unknown, with only its name, module, dates and kind."""
     return _verify_page(request, certificates.certificate_by_code(code))

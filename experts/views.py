@@ -15,8 +15,17 @@ from django.utils.translation import gettext as _
 from experts import selectors, services
 from experts.forms import ExpertApplicationForm, InvitationAnswerForm, ProfileEditForm
 from experts.models import ExpertProfile, InvitationStatus
+from home.ratelimit import rate_limited
 
 
+def _applicant_email(request: HttpRequest) -> str:
+    """The address an application is for: the account's when signed in, else the one typed in the form."""
+    if request.user.is_authenticated:
+        return request.user.email.lower()
+    return request.POST.get("email", "").strip().lower()
+
+
+@rate_limited("expert_apply", key=_applicant_email)
 def apply(request: HttpRequest) -> HttpResponse:
     """The public application form; a signed-in user applies with their own account."""
     user = request.user if request.user.is_authenticated else None

@@ -7,6 +7,9 @@ from pathlib import Path
 # In a container set HOST=0.0.0.0.
 bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
+# Peers whose X-Forwarded-Proto gunicorn believes: the reverse proxy. The platform's rate limits read the same
+# variable to decide whose X-Forwarded-For they believe (TRUSTED_PROXY_COUNT, config/settings/base.py).
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 worker_class = "sync"
 
 # A request that takes longer than this is a bug or an attack; PDFs and exports go through Celery.

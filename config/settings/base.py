@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from config.env import env_bool, env_int, env_list, env_str, env_url
+from config.env import env_bool, env_int, env_list, env_networks, env_str, env_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(env_str("RTCM_VAR_DIR", str(BASE_DIR / "var")))
@@ -148,7 +150,28 @@ ACCOUNT_RATE_LIMITS = {
     "login_failed": env_str("LOGIN_FAILED_RATE_LIMIT", "20/m/ip,5/5m/key"),
     "signup": "20/m/ip",
     "reset_password": "20/m/ip,5/m/key",
+    # The site's other public writes go through the same limiter (home.ratelimit.rate_limited), with
+    # limits no one filling a form by hand meets: per client address, and per target (the e-mail an
+    # expert applies with, the respondent answering a survey).
+    "expert_apply": "20/h/ip,10/h/key",
+    # a whole classroom answering the evaluation from one address at the end of a session stays below 60
+    "survey_submit": "60/m/ip,10/m/key",
+    # reading, not writing, but the code is the secret: looking codes up is limited per address
+    "certificate_verify": "30/m/ip,300/h/ip",
 }
+
+# The client's address, which the rate limits count by. Behind a reverse proxy every request comes from the
+# proxy's address, so the limits would count the whole site as one client; the proxy's X-Forwarded-For (or a
+# header of the client's address it sets) is believed only when configured, and only on requests that come
+# from one of FORWARDED_ALLOW_IPS (people.adapters.AccountAdapter.get_client_ip): anyone else's is forged.
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+if ALLAUTH_TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 (no proxy) or the number of proxies in front of the site.")
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env_str("TRUSTED_CLIENT_IP_HEADER") or None
+if ALLAUTH_TRUSTED_CLIENT_IP_HEADER and not re.fullmatch(r"[A-Za-z0-9-]+", ALLAUTH_TRUSTED_CLIENT_IP_HEADER):
+    raise ImproperlyConfigured("TRUSTED_CLIENT_IP_HEADER must be a header name such as X-Real-IP.")
+# the variable gunicorn reads for the same purpose (X-Forwarded-Proto), so the two trust the same peers
+FORWARDED_ALLOW_IPS = env_networks("FORWARDED_ALLOW_IPS", ["127.0.0.1", "::1"])
 
 # Internationalisation: Azerbaijani is the default; every URL carries its language.
 LANGUAGE_CODE = "az"

@@ -64,7 +64,7 @@ def test_env_example_documents_every_variable_the_settings_and_platform_scripts_
         PLATFORM / "gunicorn.conf.py",
     ]:
         text = source.read_text()
-        read_by_python |= set(re.findall(r"env_(?:str|bool|int|list|url)\(\s*\"([A-Z][A-Z0-9_]*)\"", text))
+        read_by_python |= set(re.findall(r"env_(?:str|bool|int|list|url|networks)\(\s*\"([A-Z][A-Z0-9_]*)\"", text))
         read_by_python |= set(re.findall(r"os\.environ(?:\.get\(|\[)\s*[\"']([A-Z][A-Z0-9_]*)[\"']", text))
     read_by_scripts = set()
     for script in SCRIPTS:

@@ -147,6 +147,15 @@ def _ended_session(module: object, users: dict[str, object], *, closed: bool) ->
     return session
 
 
+def _completed_session(module: object, users: dict[str, object]) -> int:
+    """A session that ended today and is completed (its attendance sheet read-only), taught by the trainer."""
+    from curriculum.models import SessionStatus, TrainingSession
+
+    session = _ended_session(module, users, closed=False)
+    TrainingSession.objects.filter(pk=session.pk).update(status=SessionStatus.COMPLETED)
+    return session.pk
+
+
 def _certificate(application: object, *, revoked: bool) -> str:
     """A certificate on one of the trainee's applications (no file yet: the download renders it)."""
     from django.utils import timezone
@@ -220,6 +229,7 @@ def build_samples(users: dict[str, object]) -> dict[str, object]:
         "instrument_id": instrument.pk,
         "ended_session_id": _ended_session(module, users, closed=False).pk,
         "closed_session_id": _ended_session(module, users, closed=True).pk,
+        "completed_session_id": _completed_session(module, users),
         "document_id": document.pk,
         "vetted_expert_id": ExpertProfileFactory(status="vetted", user__email="vetted.expert@example.org").pk,
         "applied_expert_id": ExpertProfileFactory(status="applied", user__email="applied.expert@example.org").pk,
@@ -256,6 +266,7 @@ SAMPLE_NAMES = (
     "instrument_id",
     "ended_session_id",
     "closed_session_id",
+    "completed_session_id",
     "document_id",
     "vetted_expert_id",
     "applied_expert_id",
@@ -285,6 +296,12 @@ BAD_KEY = "not-a-valid-key"
 def _own_application(trainee: Outcome) -> dict[str, Outcome]:
     """The trainee's own application: theirs to act on; a 404 for every other account."""
     return by_role(anonymous=LOGIN_EN, trainee=trainee, expert=NOT_FOUND, trainer=NOT_FOUND, coordinator=NOT_FOUND, administrator=NOT_FOUND)
+
+
+def _session_staff(outcome: Outcome) -> dict[str, Outcome]:
+    """A page of a session's staff: its trainer (the `trainer` role teaches the ended sessions), coordinators and
+    administrators get `outcome`; every other account a 404."""
+    return by_role(anonymous=LOGIN_EN, trainee=NOT_FOUND, trainer=outcome, coordinator=outcome, administrator=outcome)
 
 
 URL_TABLE: dict[str, tuple[Sample, ...]] = {
@@ -370,6 +387,22 @@ URL_TABLE: dict[str, tuple[Sample, ...]] = {
             by_role(anonymous=LOGIN_EN, trainee=NOT_FOUND, trainer=NOT_FOUND, coordinator=OK, administrator=OK),
         ),
         Sample("/en/sessions/999999/attendance/", signed_out_vs_in(LOGIN_EN, NOT_FOUND)),
+        # once the session is completed the sheet is read-only: a change is refused, a correction is filed instead
+        Sample("/en/sessions/{completed_session_id}/attendance/", _session_staff(OK)),
+        Sample("/en/sessions/{completed_session_id}/attendance/", _session_staff(Outcome(409)), method="post"),
+    ),
+    # a correction of a completed session's attendance: its trainers, coordinators and administrators
+    "<lang>/sessions/<int:session_id>/attendance/corrections/": (
+        Sample("/en/sessions/{completed_session_id}/attendance/corrections/", signed_out_vs_in(LOGIN_EN, NOT_ALLOWED)),
+        # an empty correction (no participant, day, mark or reason) is refused on the page
+        Sample("/en/sessions/{completed_session_id}/attendance/corrections/", _session_staff(Outcome(400)), method="post"),
+        # a session not completed yet: its sheet is the way (the open session has no trainer)
+        Sample(
+            "/en/sessions/{open_session_id}/attendance/corrections/",
+            by_role(anonymous=LOGIN_EN, trainee=NOT_FOUND, trainer=NOT_FOUND, coordinator=Outcome(409), administrator=Outcome(409)),
+            method="post",
+        ),
+        Sample("/en/sessions/999999/attendance/corrections/", signed_out_vs_in(LOGIN_EN, NOT_FOUND), method="post"),
     ),
     "<lang>/teaching/": (Sample("/en/teaching/", signed_out_vs_in(LOGIN_EN, OK)),),
     # Surveys: a personal link needs no account; a session's surveys are for its confirmed participants

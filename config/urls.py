@@ -39,6 +39,11 @@ urlpatterns += i18n_patterns(
     path("sessions/<int:session_id>/apply/", curriculum_views.session_apply, name="session_apply"),
     path("applications/<int:application_id>/withdraw/", curriculum_views.application_withdraw, name="application_withdraw"),
     path("sessions/<int:session_id>/attendance/", curriculum_views.session_attendance, name="session_attendance"),
+    path(
+        "sessions/<int:session_id>/attendance/corrections/",
+        curriculum_views.session_attendance_correct,
+        name="session_attendance_correct",
+    ),
     path("teaching/", curriculum_views.my_teaching, name="my_teaching"),
     path("certificates/verify/<str:code>/", certificate_views.certificate_verify, name="certificate_verify"),
     path("certificates/<str:code>/download/", certificate_views.certificate_download, name="certificate_download"),

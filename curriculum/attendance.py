@@ -19,6 +19,14 @@ from people.models import User
 POST_TEST_PASSES: Callable[[TrainingSession], Callable[[SessionApplication], bool]] | None = None
 
 
+def locked_message() -> str:
+    """Why the sheet of a completed session refuses changes (in the active language)."""
+    return _(
+        "The session is completed and its certificates follow from this attendance: the sheet can no longer be changed. "
+        "File a correction with its reason instead."
+    )
+
+
 def participants(session: TrainingSession) -> list[SessionApplication]:
     """The approved participants of a session, by name."""
     return list(
@@ -45,6 +53,8 @@ def attendance_record(*, session: TrainingSession, day: datetime.date, present_i
         raise ValidationError(_("This day is not one of the session's days."), code="not_a_day")
     if session.status in {SessionStatus.CANCELLED, SessionStatus.DRAFT}:
         raise ValidationError(_("Attendance is not taken for a draft or cancelled session."), code="not_running")
+    if session.status == SessionStatus.COMPLETED:
+        raise ValidationError(locked_message(), code="session_completed")
     if day > timezone.localdate():
         raise ValidationError(_("This day is still to come: attendance is taken on the day or afterwards."), code="future_day")
     is_coordinator = recorded_by.has_perm("curriculum.change_sessionapplication")

@@ -230,6 +230,17 @@ def certificate_issue(*, application: SessionApplication, kind: str) -> Certific
     return certificate
 
 
+def certificate_record(*, application: SessionApplication, kind: str) -> tuple[Certificate, bool]:
+    """Issue the participant's certificate of `kind` without rendering its PDF yet (the first download renders it):
+    the row, once per enrolment; `created` is False when the enrolment has one already."""
+    if kind not in CertificateKind.values:
+        raise ValidationError(_("This kind of certificate is not known."), code="unknown_kind")
+    existing = _certificate_of(application)
+    if existing is not None:
+        return existing, False
+    return _certificate_create(application, kind)
+
+
 def certificate_kind(completion: attendance.Completion) -> str | None:
     """The certificate a participant gets when the session completes: completion, participation (present at least one
     day), or none."""

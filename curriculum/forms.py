@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django import forms
 from django.db.models import Q
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.models import Locale
@@ -154,3 +156,43 @@ class EnrolmentUploadForm(forms.Form):
         help_text=_("XLSX or CSV, at most 5 MB, one participant per row."),
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
     )
+
+
+class AttendanceCorrectionForm(forms.Form):
+    """A correction of a completed session's attendance: whose mark, which day, the new mark and why."""
+
+    participant = forms.TypedChoiceField(
+        label=_("Participant"),
+        coerce=int,
+        error_messages={
+            "required": _("Choose the participant."),
+            "invalid_choice": _("This person is not a participant of the session."),
+        },
+    )
+    day = forms.TypedChoiceField(
+        label=_("Day"),
+        coerce=datetime.date.fromisoformat,
+        error_messages={"required": _("Choose the day."), "invalid_choice": _("This day is not one of the session's days.")},
+    )
+    present = forms.TypedChoiceField(
+        label=_("Correct mark"),
+        choices=[("present", _("Present")), ("absent", _("Absent"))],
+        coerce=lambda value: value == "present",
+        error_messages={"required": _("Choose present or absent."), "invalid_choice": _("Choose present or absent.")},
+    )
+    reason = forms.CharField(
+        label=_("Reason for the correction"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={
+            "required": _("Give the reason for the correction."),
+            "max_length": _("The reason can be at most 500 characters long."),
+        },
+    )
+
+    def __init__(self, *args: Any, session: TrainingSession, participants: list[SessionApplication], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["participant"].choices = [  # type: ignore[attr-defined]
+            (application.pk, application.trainee.get_full_name() or application.trainee.email) for application in participants
+        ]
+        self.fields["day"].choices = [(day.isoformat(), date_format(day)) for day in session.days()]  # type: ignore[attr-defined]

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from assessments.selectors import knowledge_gains
-from curriculum import bulk_enrolment, certificates, enrolment
+from curriculum import bulk_enrolment, certificates, corrections, enrolment
 from curriculum.forms import DecisionForm, EnrolmentUploadForm
 from curriculum.models import ApplicationStatus, SessionStatus, TrainingSession
 
@@ -63,6 +63,7 @@ def session_applications(request: HttpRequest, pk: int) -> HttpResponse:
             "statuses": ApplicationStatus,
             "messages_sent": enrolment.session_messages(session),
             "knowledge": knowledge_gains(session),
+            "corrections": corrections.session_corrections(session),
             # what "Complete the session" would issue now, shown beside its button
             "forecast": certificates.certificates_forecast(session) if session.status in COMPLETABLE else None,
         },

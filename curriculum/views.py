@@ -17,14 +17,15 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 from wagtail.models import Locale
 
-from curriculum import attendance, certificates, enrolment, selectors, services
-from curriculum.forms import ApplicationForm, CatalogueFilterForm
+from curriculum import attendance, certificates, corrections, enrolment, selectors, services
+from curriculum.forms import ApplicationForm, AttendanceCorrectionForm, CatalogueFilterForm
 from curriculum.models import (
     ApplicationStatus,
     Attendance,
+    CertificateOutcome,
     CurriculumIndexPage,
     CurriculumPartPage,
     LessonPage,
@@ -268,6 +269,10 @@ def session_attendance(request: HttpRequest, session_id: int) -> HttpResponse:
             request, "curriculum/session_attendance.html", {"session": session, "days": days, "error": True}, status=400
         )
     error = ""
+    locked = corrections.attendance_locked(session)
+    if request.method == "POST" and locked:
+        # the certificates follow from this attendance: nothing on the sheet changes, a correction is filed instead
+        return _attendance_page(request, session, day, error=attendance.locked_message(), status=409)
     if request.method == "POST":
         try:
             present = {int(value) for value in request.POST.getlist("present") if value.isdigit()}
@@ -279,19 +284,69 @@ def session_attendance(request: HttpRequest, session_id: int) -> HttpResponse:
         else:
             messages.success(request, _("Attendance of %(day)s saved (%(n)d marks changed).") % {"day": date_format(day), "n": changed})
             return redirect(f"{reverse('session_attendance', args=[session.pk])}?day={day.isoformat()}")
+    return _attendance_page(request, session, day, error=error, status=400 if error else 200)
+
+
+def _attendance_page(
+    request: HttpRequest, session: TrainingSession, day: datetime.date, *, error: str = "", status: int = 200, correction: object = None
+) -> TemplateResponse:
+    """The sheet of one day; once the session is completed, read-only with the correction form."""
     marks = dict(Attendance.objects.filter(application__session=session, day=day).values_list("application_id", "present"))
-    rows = [{"application": a, "present": marks.get(a.pk, False), "recorded": a.pk in marks} for a in attendance.participants(session)]
+    participants = attendance.participants(session)
+    rows = [{"application": a, "present": marks.get(a.pk, False), "recorded": a.pk in marks} for a in participants]
+    locked = corrections.attendance_locked(session)
     context = {
         "session": session,
         "module": session.module.localized,
-        "days": days,
+        "days": session.days(),
         "day": day,
         "upcoming": day > timezone.localdate(),
         "rows": rows,
         "error": error,
         "is_coordinator": request.user.has_perm("curriculum.change_sessionapplication"),
+        "locked": locked,
+        "correction_form": (correction or AttendanceCorrectionForm(session=session, participants=participants, initial={"day": day}))
+        if locked
+        else None,
     }
-    return TemplateResponse(request, "curriculum/session_attendance.html", context, status=400 if error else 200)
+    return TemplateResponse(request, "curriculum/session_attendance.html", context, status=status)
+
+
+@login_required
+@require_POST
+def session_attendance_correct(request: HttpRequest, session_id: int) -> HttpResponse:
+    """File a correction of a completed session's attendance (participant, day, new mark, reason)."""
+    session = TrainingSession.objects.select_related("module", "language").filter(pk=session_id).first()
+    if session is None or not corrections.may_correct(request.user, session):
+        raise Http404
+    participants = attendance.participants(session)
+    form = AttendanceCorrectionForm(request.POST, session=session, participants=participants)
+    day = session.days()[-1]
+    if not corrections.attendance_locked(session):
+        return _attendance_page(
+            request, session, day, error=_("The session is not completed yet: change the attendance on the sheet."), status=409
+        )
+    if not form.is_valid():
+        return _attendance_page(request, session, day, status=400, correction=form)
+    day = form.cleaned_data["day"]
+    try:
+        correction = corrections.attendance_correct(
+            session=session,
+            application_id=form.cleaned_data["participant"],
+            day=day,
+            present=form.cleaned_data["present"],
+            reason=form.cleaned_data["reason"],
+            corrected_by=request.user,
+        )
+    except ValidationError as refused:
+        status = 409 if refused.code == "not_completed" else 400
+        return _attendance_page(request, session, day, error=" ".join(refused.messages), status=status, correction=form)
+    outcome = {
+        CertificateOutcome.ISSUED: _("The participant's certificate has been issued."),
+        CertificateOutcome.REVOKED: _("The participant's certificate has been revoked."),
+    }.get(correction.certificate_outcome, _("The participant's certificate is unchanged."))
+    messages.success(request, _("The correction is saved and the coordinators are told.") + " " + outcome)
+    return redirect(f"{reverse('session_attendance', args=[session.pk])}?day={day.isoformat()}")
 
 
 def _chosen_day(request: HttpRequest, days: list[datetime.date]) -> datetime.date | None:

@@ -24,6 +24,7 @@ __all__ = [
     "ApplicationStatus",
     "Attendance",
     "AttendanceCorrection",
+    "CertificateOutcome",
     "NoticeKind",
     "SessionApplication",
     "SessionQuota",
@@ -285,8 +286,17 @@ class Attendance(models.Model):
         return f"{self.application_id} {self.day}: {'present' if self.present else 'absent'}"
 
 
+class CertificateOutcome(models.TextChoices):
+    """What a correction did to the participant's certificate."""
+
+    UNCHANGED = "", _("Certificate unchanged")
+    ISSUED = "issued", _("Certificate issued")
+    REVOKED = "revoked", _("Certificate revoked")
+
+
 class AttendanceCorrection(models.Model):
-    """A coordinator's change of an attendance mark after the trainer recorded it."""
+    """A change of an attendance mark with its reason: a coordinator's change of a trainer's mark, or, once the session is
+    completed, a trainer's or coordinator's correction, with what it did to the participant's certificate."""
 
     attendance = models.ForeignKey(Attendance, verbose_name=_("attendance"), on_delete=models.CASCADE, related_name="corrections")
     was_present = models.BooleanField(_("was present"))
@@ -296,6 +306,9 @@ class AttendanceCorrection(models.Model):
     )
     corrected_at = models.DateTimeField(_("corrected at"), auto_now_add=True)
     reason = models.CharField(_("reason"), max_length=500)
+    certificate_outcome = models.CharField(
+        _("certificate"), max_length=8, choices=CertificateOutcome.choices, default=CertificateOutcome.UNCHANGED, blank=True
+    )
 
     class Meta:
         ordering = ["-corrected_at", "-pk"]

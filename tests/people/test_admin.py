@@ -280,3 +280,30 @@ def test_people_menu_lists_organisations_and_email_log_for_coordinators_only(cli
     for path in ("/admin/organisations/", "/admin/email-log/"):
         assert path in coordinator_page
         assert path not in trainer_page
+
+
+def _password_reset_email_of(client, user) -> OutboundEmail:
+    """Someone signed out asks for `user`'s password reset: the e-mail with the reset link is queued in the log."""
+    client.post("/en/accounts/password/reset/", {"email": user.email})
+    return OutboundEmail.objects.get(to=user.email)
+
+
+def test_a_coordinator_cannot_read_an_administrators_password_reset_link_in_the_email_log(client, coordinator, administrator):
+    email = _password_reset_email_of(client, administrator)
+    assert "/accounts/password/reset/key/" in email.body_text  # the link is in the e-mail itself
+
+    response = _as(client, coordinator).get(f"/admin/email-log/inspect/{email.pk}/")
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert email.subject in page
+    assert "/accounts/password/reset/key/" not in page
+
+
+def test_an_administrator_reads_the_body_of_a_logged_email(client, administrator):
+    email = OutboundEmail.objects.create(to="trainee@example.org", subject="Approved", body_text="Your seat is confirmed for Monday.")
+
+    response = _as(client, administrator).get(f"/admin/email-log/inspect/{email.pk}/")
+
+    assert response.status_code == 200
+    assert "Your seat is confirmed for Monday." in response.content.decode()

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.ui.tables import Column
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.users.views.users import UserViewSet as WagtailUserViewSet
@@ -59,17 +60,30 @@ class OrganisationViewSet(ModelViewSet):
 
 
 class OutboundEmailViewSet(ListAndInspectOnlyMixin, ModelViewSet):
-    """A read-only log of the e-mails the platform queued and sent, for coordinators to check delivery."""
+    """A read-only log of the e-mails the platform queued and sent, for coordinators to check delivery.
+
+    It shows who, what kind, when and how delivery went, and the stored (redacted) copy of the text: the
+    secrets an e-mail carried are never stored in what it shows, and the search looks only at the
+    recipient and the subject, so it cannot be used to guess a body either.
+    """
 
     model = OutboundEmail
     icon = "mail"
     menu_label = _("E-mail log")
-    list_display = ["to", "subject", "created_at", "sent_at", "attempts", "last_error"]
-    list_filter = ["language"]
+    list_display = [
+        "to",
+        "kind",
+        "subject",
+        "created_at",
+        Column("status", label=_("status"), accessor="get_status_display"),
+        "attempts",
+        "last_error",
+    ]
+    list_filter = ["kind", "language"]
     search_fields = ["to", "subject"]
     ordering = ["-created_at"]
     inspect_view_enabled = True
-    inspect_view_fields = ["to", "subject", "language", "created_at", "sent_at", "attempts", "last_error", "body_text"]
+    inspect_view_fields = ["to", "kind", "subject", "language", "created_at", "sent_at", "status", "attempts", "last_error", "body_text"]
     copy_view_enabled = False
     add_to_reference_index = False
 

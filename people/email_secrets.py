@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 from django.utils.html import escape
 from django.utils.translation import gettext
@@ -36,8 +36,13 @@ def secret_url_pattern() -> re.Pattern[str]:
     for code, _name in settings.LANGUAGES:
         with translation.override(code):
             for name, kwargs in SECRET_URLS:
-                path = reverse(name, kwargs=kwargs)
+                try:
+                    path = reverse(name, kwargs=kwargs)
+                except NoReverseMatch:  # e.g. allauth confirms addresses by code: no confirmation link exists
+                    continue
                 prefixes.add(path[: path.index("SECRET")])
+    if not prefixes:
+        return re.compile(r"(?!)")  # matches nothing
     alternatives = "|".join(re.escape(prefix) for prefix in sorted(prefixes, key=len, reverse=True))
     return re.compile(rf"(?:https?://[^\s\"'<>/]+)?(?:{alternatives})[^\s\"'<>]+")
 

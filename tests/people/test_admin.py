@@ -3,7 +3,7 @@
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from people.models import Country, Organisation, OutboundEmail, ParticipantLevel, StakeholderCategory, User
 from tests.factories.people import OrganisationFactory
@@ -148,6 +148,19 @@ def test_coordinator_reads_the_email_log_with_errors(client, coordinator, email_
     page = response.content.decode()
     for text in ("sent@example.org", "Your session starts on Monday", "bounced@example.org", "Connection refused"):
         assert text in page
+
+
+def test_the_email_log_says_what_kind_each_email_is_and_how_its_delivery_went(client, coordinator, email_log):
+    OutboundEmail.objects.filter(pk=email_log[1].pk).update(kind=OutboundEmail.Kind.ADDRESS_CONFIRMATION)
+
+    response = _as(client, coordinator).get("/admin/email-log/")
+
+    page = response.content.decode()
+    with translation.override(response["Content-Language"]):
+        labels = [OutboundEmail.Kind.ADDRESS_CONFIRMATION.label, OutboundEmail.Kind.OTHER.label]
+        labels += [OutboundEmail.Status.SENT.label, OutboundEmail.Status.FAILED.label]
+        for label in labels:
+            assert str(label) in page
 
 
 def test_coordinator_opens_one_email_of_the_log(client, coordinator, email_log):

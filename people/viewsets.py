@@ -79,6 +79,8 @@ class OutboundEmailViewSet(ListAndInspectOnlyMixin, ModelViewSet):
         "attempts",
         "last_error",
     ]
+    # The export carries what the listing shows, never a body (only the redacted copy is stored anyway).
+    list_export = ["to", "kind", "subject", "language", "created_at", "sent_at", "status", "attempts", "last_error"]
     list_filter = ["kind", "language"]
     search_fields = ["to", "subject"]
     ordering = ["-created_at"]

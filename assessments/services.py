@@ -33,7 +33,7 @@ from assessments.models import (
     SurveyNotice,
 )
 from curriculum.models import ApplicationStatus, SessionApplication, SessionStatus, ThematicChapter, TrainingSession
-from people.models import User
+from people.models import OutboundEmail, User
 from people.services import outbound_email_queue
 
 # How long a session's evaluation and post-test stay open after its last day.
@@ -455,8 +455,14 @@ NOTICE_SUBJECTS = {
 }
 
 
-def _notice_once(key: str, *, to: str, language: str, kind: str, context: dict[str, object]) -> bool:
-    """Queue one e-mail per key, whatever retries or concurrent runs happen."""
+EMAIL_KINDS = {
+    "invitation": OutboundEmail.Kind.QUESTIONNAIRE_INVITATION,
+    "reminder": OutboundEmail.Kind.QUESTIONNAIRE_REMINDER,
+}
+
+
+def _notice_once(key: str, *, to: str, language: str, kind: str, context: dict[str, object], secrets: tuple[str, ...] = ()) -> bool:
+    """Queue one e-mail per key, whatever retries or concurrent runs happen; `secrets` never reach the e-mail log."""
     if not to or SurveyNotice.objects.filter(key=key).exists():
         return False
     with translation.override(language):
@@ -467,7 +473,14 @@ def _notice_once(key: str, *, to: str, language: str, kind: str, context: dict[s
             notice = SurveyNotice.objects.create(key=key)
     except IntegrityError:
         return False
-    notice.email = outbound_email_queue(to=to, subject=subject, body_text=body, language=language)
+    notice.email = outbound_email_queue(
+        to=to,
+        subject=subject,
+        body_text=body,
+        language=language,
+        kind=EMAIL_KINDS.get(kind, OutboundEmail.Kind.SESSION_SURVEY),
+        secrets=secrets,
+    )
     notice.save(update_fields=["email"])
     return True
 
@@ -485,7 +498,12 @@ def link_send(*, respondent: Respondent, kind: str = "invitation") -> bool:
         }
     suffix = f":{survey_round.deadline:%Y%m%d}" if kind == "reminder" else ""
     return _notice_once(
-        f"round:{kind}:{respondent.pk}{suffix}", to=respondent.email, language=respondent.language, kind=kind, context=context
+        f"round:{kind}:{respondent.pk}{suffix}",
+        to=respondent.email,
+        language=respondent.language,
+        kind=kind,
+        context=context,
+        secrets=(str(context["url"]),),  # the personal link answers as the respondent
     )
 
 
@@ -508,7 +526,12 @@ def round_reminders_send(*, days_before: tuple[int, ...] = (7, 2), today: dateti
                 "url": respondent_url(respondent),
             }
         sent += _notice_once(
-            f"round:reminder:{respondent.pk}:{days}", to=respondent.email, language=respondent.language, kind="reminder", context=context
+            f"round:reminder:{respondent.pk}:{days}",
+            to=respondent.email,
+            language=respondent.language,
+            kind="reminder",
+            context=context,
+            secrets=(str(context["url"]),),
         )
     return sent
 

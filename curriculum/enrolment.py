@@ -28,7 +28,7 @@ from curriculum.models import (
     SessionStatus,
     TrainingSession,
 )
-from people.models import User
+from people.models import OutboundEmail, User
 from people.services import outbound_email_queue
 
 MOTIVATION_MAX_LENGTH = 2000
@@ -74,7 +74,8 @@ def notify(application: SessionApplication, kind: str) -> bool:
             notice = ApplicationNotice.objects.create(application=application, kind=kind)
     except IntegrityError:
         return False  # another process queued it in the meantime
-    notice.email = outbound_email_queue(to=trainee.email, subject=subject, body_text=body, language=language)
+    email_kind = OutboundEmail.Kind.CERTIFICATE if kind == NoticeKind.CERTIFICATE else OutboundEmail.Kind.APPLICATION_NOTICE
+    notice.email = outbound_email_queue(to=trainee.email, subject=subject, body_text=body, language=language, kind=email_kind)
     notice.save(update_fields=["email"])
     return True
 

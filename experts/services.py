@@ -28,7 +28,7 @@ from experts.models import (
     InvitationStatus,
     StatusChange,
 )
-from people.models import Country, Language, StakeholderCategory, User
+from people.models import Country, Language, OutboundEmail, StakeholderCategory, User
 from people.roles import EXPERT
 from people.services import outbound_email_queue, user_add_role
 
@@ -66,7 +66,9 @@ def _account_for(*, user: User | None, email: str, first_name: str, last_name: s
     return user_add_role(user=user, role_code="expert")
 
 
-def _email_expert(*, expert: ExpertProfile, template: str, subject: str, context: dict[str, object]) -> None:
+def _email_expert(
+    *, expert: ExpertProfile, template: str, subject: str, context: dict[str, object], kind: str = OutboundEmail.Kind.EXPERT_NOTICE
+) -> None:
     """Queue an e-mail to the expert in their preferred language."""
     language = expert.user.preferred_language or settings.LANGUAGE_CODE
     with translation.override(language):
@@ -76,6 +78,7 @@ def _email_expert(*, expert: ExpertProfile, template: str, subject: str, context
             subject=str(subject),
             body_text=render_to_string(template, full_context),
             language=language,
+            kind=kind,
         )
 
 
@@ -232,6 +235,7 @@ def expert_invite(
                 template="experts/email/invited.txt",
                 subject=subject,
                 context={"invitation": invitation, "module": localized, "url": _invitation_url(invitation, language)},
+                kind=OutboundEmail.Kind.TEACHING_INVITATION,
             )
     return InviteOutcome(invited=invited, skipped=skipped)
 
@@ -265,7 +269,9 @@ def invitation_respond(*, invitation: Invitation, user: User, accept: bool) -> I
                 "experts/email/invitation_answered.txt",
                 {"invitation": locked, "url": _absolute(reverse("expert_roster:match") + f"?module={locked.module_id}")},
             )
-        outbound_email_queue(to=coordinator.email, subject=str(subject), body_text=body, language=language)
+        outbound_email_queue(
+            to=coordinator.email, subject=str(subject), body_text=body, language=language, kind=OutboundEmail.Kind.INVITATION_ANSWER
+        )
     return locked
 
 

@@ -15,7 +15,17 @@ from django.utils.translation import gettext
 
 from home.ratelimit import peer_is_trusted_proxy
 from people import services
-from people.models import User
+from people.models import OutboundEmail, User
+
+# allauth's e-mails by template, and the context values that let their reader act as the recipient.
+EMAIL_KINDS = {
+    "account/email/password_reset_key": OutboundEmail.Kind.PASSWORD_RESET,
+    "account/email/password_reset_code": OutboundEmail.Kind.PASSWORD_RESET,
+    "account/email/email_confirmation": OutboundEmail.Kind.ADDRESS_CONFIRMATION,
+    "account/email/email_confirmation_signup": OutboundEmail.Kind.ADDRESS_CONFIRMATION,
+    "account/email/login_code": OutboundEmail.Kind.SIGN_IN_CODE,
+}
+SECRET_CONTEXT_KEYS = ("password_reset_url", "activate_url", "key", "code")
 
 
 @dataclass(frozen=True)
@@ -58,4 +68,14 @@ class AccountAdapter(DefaultAccountAdapter):
         for content, mimetype in getattr(message, "alternatives", []):
             if mimetype == "text/html":
                 html = content
-        services.outbound_email_queue(to=email, subject=message.subject, body_text=message.body, body_html=html, language=language)
+        # The reset page's own address in "account already exists" is no secret, but hiding it costs nothing.
+        secrets = [str(context[key]) for key in SECRET_CONTEXT_KEYS if context.get(key)]
+        services.outbound_email_queue(
+            to=email,
+            subject=message.subject,
+            body_text=message.body,
+            body_html=html,
+            language=language,
+            kind=EMAIL_KINDS.get(template_prefix, OutboundEmail.Kind.ACCOUNT_NOTICE),
+            secrets=secrets,
+        )

@@ -148,12 +148,43 @@ class User(AbstractUser):
 
 
 class OutboundEmail(models.Model):
-    """An e-mail the platform sends: queued in the database, delivered once by a Celery task."""
+    """An e-mail the platform sends: queued in the database, delivered once by a Celery task.
+
+    The stored subject and bodies are the redacted copy every page shows: the secrets an e-mail carries
+    (password-reset and confirmation links, sign-in codes, a respondent's personal link) are replaced by
+    a "[link hidden]" marker. The delivery task alone puts them back from `hidden_values`, which it
+    wipes once the message is sent (and a periodic task wipes when the message is too old to send).
+    """
+
+    class Kind(models.TextChoices):
+        PASSWORD_RESET = "password-reset", _("Password reset")
+        ADDRESS_CONFIRMATION = "address-confirmation", _("Address confirmation")
+        SIGN_IN_CODE = "sign-in-code", _("Sign-in code")
+        ACCOUNT_NOTICE = "account-notice", _("Account notice")
+        APPLICATION_NOTICE = "application-notice", _("Application notice")
+        CERTIFICATE = "certificate", _("Certificate ready")
+        QUESTIONNAIRE_INVITATION = "questionnaire-invitation", _("Questionnaire invitation")
+        QUESTIONNAIRE_REMINDER = "questionnaire-reminder", _("Questionnaire reminder")
+        SESSION_SURVEY = "session-survey", _("Session survey")
+        EXPERT_NOTICE = "expert-notice", _("Expert roster notice")
+        TEACHING_INVITATION = "teaching-invitation", _("Teaching invitation")
+        INVITATION_ANSWER = "invitation-answer", _("Answer to a teaching invitation")
+        OTHER = "other", _("Other")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Delivery failed")
+        EXPIRED = "expired", _("Not sent: its hidden link expired")
 
     to = models.EmailField(_("recipient"))
+    kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices, default=Kind.OTHER)
     subject = models.CharField(_("subject"), max_length=255)
     body_text = models.TextField(_("text body"))
     body_html = models.TextField(_("HTML body"), blank=True)
+    hidden_count = models.PositiveSmallIntegerField(_("hidden secrets"), default=0, editable=False)
+    # Never shown, exported or searched: only the delivery task reads it, and it is emptied once sent.
+    hidden_values = models.JSONField(default=dict, blank=True, editable=False)
     language = models.CharField(_("language"), max_length=2, blank=True)
     created_at = models.DateTimeField(_("queued at"), auto_now_add=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
@@ -168,6 +199,22 @@ class OutboundEmail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.to}: {self.subject}"
+
+    def _status(self) -> str:
+        """Where the e-mail stands: queued, sent, failed, or never to be sent because its secret expired."""
+        if self.sent_at is not None:
+            return self.Status.SENT
+        if self.hidden_count and not self.hidden_values:
+            return self.Status.EXPIRED
+        if self.last_error:
+            return self.Status.FAILED
+        return self.Status.QUEUED
+
+    _status.short_description = _("status")  # type: ignore[attr-defined]  # the admin's label for the column
+    status = property(_status)
+
+    def get_status_display(self) -> str:
+        return str(self.Status(self.status).label)
 
 
 class Language(TrilingualName):

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import datetime
+from collections.abc import Iterable
+
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 from wagtail.models import Collection, GroupCollectionPermission
 
 from curriculum.models import ThematicChapter, ThematicPart
 from curriculum.reference import CHAPTERS, PARTS
+from people.email_secrets import secrets_hide
 from people.models import Country, Language, OutboundEmail, ParticipantLevel, StakeholderCategory, User
 from people.reference import COUNTRIES, LANGUAGES, PARTICIPANT_LEVELS, STAKEHOLDER_CATEGORIES
 from people.roles import ROLES, ROLES_BY_CODE
@@ -93,10 +98,40 @@ def user_add_role(*, user: User, role_code: str) -> User:
     return user
 
 
-def outbound_email_queue(*, to: str, subject: str, body_text: str, body_html: str = "", language: str = "") -> OutboundEmail:
-    """Store an e-mail and have a Celery task deliver it once the transaction commits."""
+def outbound_email_queue(
+    *,
+    to: str,
+    subject: str,
+    body_text: str,
+    body_html: str = "",
+    language: str = "",
+    kind: str = OutboundEmail.Kind.OTHER,
+    secrets: Iterable[str] = (),
+) -> OutboundEmail:
+    """Store an e-mail and have a Celery task deliver it once the transaction commits.
+
+    `secrets` are the values in the message that let its reader act as the recipient (a reset or
+    confirmation link, a code, a personal link): the stored copy shows a marker instead, and only the
+    delivery task puts them back. Links to the secret URLs are hidden even when not named.
+    """
     from people.tasks import outbound_email_send
 
-    email = OutboundEmail.objects.create(to=to, subject=subject[:255], body_text=body_text, body_html=body_html, language=language)
+    hidden = secrets_hide(subject=subject, body_text=body_text, body_html=body_html, secrets=secrets, language=language)
+    email = OutboundEmail.objects.create(
+        to=to,
+        kind=kind,
+        subject=hidden.subject,
+        body_text=hidden.body_text,
+        body_html=hidden.body_html,
+        hidden_count=hidden.hidden_count,
+        hidden_values=hidden.hidden_values,
+        language=language,
+    )
     outbound_email_send.delay_on_commit(email.pk)
     return email
+
+
+def outbound_email_secrets_expire(*, older_than: datetime.timedelta) -> int:
+    """Forget the hidden secrets of e-mails queued longer ago than their links live (sent ones forget at once)."""
+    stale = Q(sent_at__isnull=False) | Q(created_at__lt=timezone.now() - older_than)
+    return OutboundEmail.objects.exclude(hidden_values={}).filter(stale).update(hidden_values={})

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.views.generic.models import InspectView
+from wagtail.admin.ui.tables import Column
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.users.views.users import UserViewSet as WagtailUserViewSet
@@ -59,35 +59,33 @@ class OrganisationViewSet(ModelViewSet):
     inspect_view_enabled = True
 
 
-# Who may read what a logged e-mail says: those who may set anyone's password anyway (administrators).
-EMAIL_BODY_PERMISSION = "people.change_user"
-EMAIL_BODY_FIELDS = ("body_text", "body_html")
-
-
-class OutboundEmailInspectView(InspectView):
-    """One logged e-mail. Its body may carry a password-reset or confirmation link (a key to someone's account), so only
-    administrators see it; a coordinator checking delivery sees the recipient, subject, dates, attempts and errors."""
-
-    def get_fields(self) -> list[str]:
-        fields = super().get_fields()
-        if self.request.user.has_perm(EMAIL_BODY_PERMISSION):
-            return fields
-        return [name for name in fields if name not in EMAIL_BODY_FIELDS]
-
-
 class OutboundEmailViewSet(ListAndInspectOnlyMixin, ModelViewSet):
-    """A read-only log of the e-mails the platform queued and sent, for coordinators to check delivery."""
+    """A read-only log of the e-mails the platform queued and sent, for coordinators to check delivery.
+
+    It shows who, what kind, when and how delivery went, and the stored (redacted) copy of the text: the
+    secrets an e-mail carried are never stored in what it shows, and the search looks only at the
+    recipient and the subject, so it cannot be used to guess a body either.
+    """
 
     model = OutboundEmail
     icon = "mail"
     menu_label = _("E-mail log")
-    list_display = ["to", "subject", "created_at", "sent_at", "attempts", "last_error"]
-    list_filter = ["language"]
+    list_display = [
+        "to",
+        "kind",
+        "subject",
+        "created_at",
+        Column("status", label=_("status"), accessor="get_status_display"),
+        "attempts",
+        "last_error",
+    ]
+    # The export carries what the listing shows, never a body (only the redacted copy is stored anyway).
+    list_export = ["to", "kind", "subject", "language", "created_at", "sent_at", "status", "attempts", "last_error"]
+    list_filter = ["kind", "language"]
     search_fields = ["to", "subject"]
     ordering = ["-created_at"]
     inspect_view_enabled = True
-    inspect_view_class = OutboundEmailInspectView
-    inspect_view_fields = ["to", "subject", "language", "created_at", "sent_at", "attempts", "last_error", "body_text"]
+    inspect_view_fields = ["to", "kind", "subject", "language", "created_at", "sent_at", "status", "attempts", "last_error", "body_text"]
     copy_view_enabled = False
     add_to_reference_index = False
 

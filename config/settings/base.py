@@ -237,7 +237,14 @@ CELERY_BEAT_SCHEDULE = {
     # hourly as well: each survey e-mail (reminder, evaluation opening...) is one unique row, sent once
     "survey-round-reminders": {"task": "assessments.tasks.round_reminders_send", "schedule": 3600.0},
     "session-surveys": {"task": "assessments.tasks.session_surveys_send", "schedule": 3600.0},
+    # the secrets of an e-mail never sent are forgotten once its links would have expired anyway
+    "outbound-email-secrets-expire": {"task": "people.tasks.outbound_email_secrets_expire", "schedule": 3600.0},
 }
+# Hours an unsent e-mail keeps the secrets (reset, confirmation, personal links) needed to deliver it:
+# Django's password-reset links and allauth's confirmation links live 3 days by default.
+OUTBOUND_EMAIL_SECRET_HOURS = env_int("OUTBOUND_EMAIL_SECRET_HOURS", 72)
+if OUTBOUND_EMAIL_SECRET_HOURS < 1:
+    raise ImproperlyConfigured("OUTBOUND_EMAIL_SECRET_HOURS must be at least 1.")
 if not CELERY_BROKER_URL:
     CELERY_BROKER_URL = "memory://"
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
@@ -53,7 +54,10 @@ def test_a_coordinator_adds_a_respondent_and_opening_the_round_mails_the_link_in
 
     email = OutboundEmail.objects.get(to="dmx@example.org")
     respondent = Respondent.objects.get()
-    assert f"/ru/surveys/link/{respondent.token}/" in email.body_text
+    assert [message.to for message in mail.outbox] == [["dmx@example.org"]]
+    assert f"/ru/surveys/link/{respondent.token}/" in mail.outbox[0].body
+    assert respondent.token not in email.body_text  # the e-mail log keeps the redacted copy only
+    assert email.kind == OutboundEmail.Kind.QUESTIONNAIRE_INVITATION
     assert email.language == "ru"
     client.post(reverse("assessments_round_status", args=[survey_round.pk, "close"]))
     with django_capture_on_commit_callbacks(execute=True):

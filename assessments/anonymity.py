@@ -52,28 +52,34 @@ class Release:
         return all(name in self.released for name in filters.as_parameters() if name in GROUP_FIELDS)
 
 
-def small_scopes_q(prefix: str = "", instrument: Instrument | None = None) -> Q:
-    """Matches the responses (through `prefix`, e.g. "response__") in a scope of an anonymous instrument holding fewer than its minimum.
-
-    One grouped query over the anonymous instruments (or the one given); the small scopes are few.
-    """
+def small_scopes(instrument: Instrument | None = None) -> list[tuple[int, int | None, int | None]]:
+    """The (instrument, round, session) scopes of anonymous instruments (or the one given) holding fewer than their minimum (one query)."""
     responses = Response.objects.filter(instrument__is_anonymous=True)
     if instrument is not None:
         if not instrument.is_anonymous:
-            return Q(pk__in=[])
+            return []
         responses = responses.filter(instrument=instrument)
-    small = (
+    return list(
         responses.values("instrument_id", *SCOPE_FIELDS)
         .annotate(n=Count("pk"), k=F("instrument__min_group_size"))
         .filter(n__lt=F("k"))
         .values_list("instrument_id", *SCOPE_FIELDS)
         .order_by()
     )
+
+
+def scopes_q(scopes: list[tuple[int, int | None, int | None]], prefix: str = "") -> Q:
+    """Matches the responses (through `prefix`, e.g. "response__") of those scopes; the small scopes are few."""
     conditions = [
         Q(**{f"{prefix}instrument_id": instrument_id, f"{prefix}round_id": round_id, f"{prefix}session_id": session_id})
-        for instrument_id, round_id, session_id in small
+        for instrument_id, round_id, session_id in scopes
     ]
     return reduce(or_, conditions) if conditions else Q(pk__in=[])
+
+
+def small_scopes_q(prefix: str = "", instrument: Instrument | None = None) -> Q:
+    """Matches the responses (through `prefix`) in a scope of an anonymous instrument holding fewer than its minimum (one query)."""
+    return scopes_q(small_scopes(instrument), prefix)
 
 
 def counted_responses(instrument: Instrument) -> QuerySet[Response]:

@@ -515,13 +515,13 @@ def _evaluation_table(sessions: QuerySet[TrainingSession], language: str) -> tup
     A session's answers to an anonymous evaluation count only once they reach its minimum (`anonymity`): a pack
     of one period minus the pack of a shorter one then never leaves fewer people's answers than that.
     """
-    small = anonymity.small_scopes_q("response__")
+    small_scopes = anonymity.small_scopes()
     answers = Answer.objects.filter(
         response__session__in=sessions,
         response__instrument__purpose=Purpose.SESSION_EVALUATION,
         question__kind=QuestionKind.LIKERT,
         score__isnull=False,
-    ).exclude(small)
+    ).exclude(anonymity.scopes_q(small_scopes, "response__"))
     grouped = {
         code: (n, mean) for code, n, mean in answers.values_list("question__code").annotate(n=Count("pk"), mean=Avg("score")).order_by()
     }
@@ -555,7 +555,7 @@ def _evaluation_table(sessions: QuerySet[TrainingSession], language: str) -> tup
         )
     responses = (
         Response.objects.filter(session__in=sessions, instrument__purpose=Purpose.SESSION_EVALUATION)
-        .exclude(anonymity.small_scopes_q())
+        .exclude(anonymity.scopes_q(small_scopes))
         .count()
     )
     return table, responses

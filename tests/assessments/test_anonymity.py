@@ -268,3 +268,21 @@ def test_no_matrix_cell_stands_on_the_further_training_answers_of_fewer_than_fiv
     # Azerbaijan's twelve answers count; Georgia's two (a session below the minimum) count nowhere
     assert {(cell.country.iso_code, cell.further_training_answers) for cell in fed.select_related("country")} == {("AZ", 12)}
     assert georgia.further_training is None and page.context["further_training"] is None
+
+
+def test_the_migration_gives_existing_responses_their_own_random_key_and_anonymous_respondents_only_their_day(seeded):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("assessments.migrations.0004_response_random_order_and_anonymous_submission_day")
+    afternoon = timezone.make_aware(datetime.datetime(2026, 11, 20, 14, 37, 12))
+    Respondent.objects.filter(instrument=seeded["evaluation"]).update(submitted_at=afternoon)
+    Response.objects.update(sort_key=7)  # as the new column's one default left them
+
+    migration.shuffle_and_coarsen(apps, None)
+
+    assert set(Respondent.objects.filter(instrument=seeded["evaluation"]).values_list("submitted_at", flat=True)) == {
+        timezone.make_aware(datetime.datetime(2026, 11, 20))
+    }
+    assert len(set(Response.objects.values_list("sort_key", flat=True))) > 1

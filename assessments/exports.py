@@ -4,6 +4,9 @@ Rows are built a chunk of responses at a time with two queries per chunk (the re
 their answers as tuples), so 100,000 responses take ~100 queries, not one per row. Cells hold the
 options' stable values (what `Option.value` is for); the header is in the export's language.
 
+An anonymous survey's export follows `assessments.anonymity`: answers, round and session only, in a
+random order.
+
 A priority grid keeps "not applicable" ("NA") and "no answer" (an empty cell) apart; a multiple
 choice is 1/0 per option for a respondent who answered it, empty for one who did not.
 """
@@ -23,13 +26,14 @@ from typing import IO, Any
 
 from django.core.files import File
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from assessments import anonymity
 from assessments.jobs import JobRefused, Store, job_progress, job_run
 from assessments.models import TEXT_KINDS, Answer, ExportJob, Instrument, Question, QuestionKind, Round, in_language
-from assessments.results import ResultFilters, anonymity_message, filtered_responses, is_below_minimum
+from assessments.results import ResultFilters, filtered_responses
 from assessments.services import chapters, instrument_questions
 from curriculum.models import TrainingSession
 from people.models import Country, StakeholderCategory, User
@@ -75,11 +79,11 @@ class _Plan:
 
 
 def export_check(instrument: Instrument, filters: ResultFilters) -> int:
-    """How many responses the export would hold; raise ExportRefused for an anonymous group below its minimum."""
-    total = filtered_responses(instrument, filters).count()
-    if is_below_minimum(instrument, total):
-        raise ExportRefused(anonymity_message(instrument))
-    return total
+    """How many responses the export would hold; raise ExportRefused where the anonymity rule hides the group."""
+    check = anonymity.view_check(instrument, filters)
+    if not check.allowed:
+        raise ExportRefused(check.refusal)
+    return check.responses
 
 
 def export_table(instrument: Instrument, filters: ResultFilters, language: str) -> tuple[list[str], ExportRows]:
@@ -89,8 +93,11 @@ def export_table(instrument: Instrument, filters: ResultFilters, language: str) 
         total = export_check(instrument, filters)
         questions = instrument_questions(instrument)
         chapter_list = chapters() if any(q.kind == QuestionKind.PRIORITY_GRID for q in questions) else []
-        header = [_("Response"), _("Submitted on"), _("Country"), _("Stakeholder category"), _("Gender"), _("Round"), _("Session")]
-        if not instrument.is_anonymous:
+        if instrument.is_anonymous:
+            # nothing that describes the person beside their answers (anonymity rule 3)
+            header = [_("Round"), _("Session")]
+        else:
+            header = [_("Response"), _("Submitted on"), _("Country"), _("Stakeholder category"), _("Gender"), _("Round"), _("Session")]
             header.append(_("Organisation"))
         plans: list[_Plan] = []
         for question in questions:
@@ -120,17 +127,7 @@ def export_table(instrument: Instrument, filters: ResultFilters, language: str) 
 def _labels(instrument: Instrument, filters: ResultFilters, language: str) -> dict[str, dict[Any, str]]:
     """Names in `language` of the countries, categories, genders, rounds and sessions the rows refer to (one query each)."""
     responses = filtered_responses(instrument, filters)
-    small: dict[str, set[Any]] = {"country_id": set(), "category_id": set(), "gender": set()}
-    if instrument.is_anonymous:
-        # a row's country, category or gender is left out where fewer than the minimum share it: no row singles anyone out
-        for field_name in small:
-            small[field_name] = {
-                value
-                for value, count in responses.values_list(field_name).annotate(n=Count("pk")).order_by().values_list(field_name, "n")
-                if count < instrument.min_group_size
-            }
     return {
-        "small": small,  # type: ignore[dict-item]
         "country": {c.pk: in_language(c, "name", language) for c in Country.objects.all()},
         "category": {c.pk: in_language(c, "name", language) for c in StakeholderCategory.objects.all()},
         "gender": {value: str(label) for value, label in User.Gender.choices},
@@ -144,37 +141,39 @@ def _labels(instrument: Instrument, filters: ResultFilters, language: str) -> di
 
 
 def _rows(instrument: Instrument, filters: ResultFilters, plans: list[_Plan], labels: dict[str, dict[Any, str]]) -> Iterator[list[Cell]]:
-    fields = ["pk", "submitted_on", "country_id", "category_id", "gender", "round_id", "session_id"]
-    if not instrument.is_anonymous:
-        fields.append("respondent__organisation_name")
-    responses = filtered_responses(instrument, filters).order_by("pk")
+    """The rows, a chunk at a time: by submission for a named survey, by the random key for an anonymous one."""
+    anonymous = instrument.is_anonymous
+    if anonymous:
+        fields = ["pk", "sort_key", "round_id", "session_id"]
+    else:
+        fields = ["pk", "submitted_on", "country_id", "category_id", "gender", "round_id", "session_id", "respondent__organisation_name"]
+    responses = filtered_responses(instrument, filters).order_by(*anonymity.row_order_fields(instrument))
     number = 0
-    last_pk = 0
+    last: tuple[int, int] = (-1, 0)
     while True:
-        chunk = list(responses.filter(pk__gt=last_pk).values_list(*fields)[:CHUNK_SIZE])
+        after = (Q(sort_key__gt=last[0]) | Q(sort_key=last[0], pk__gt=last[1])) if anonymous else Q(pk__gt=last[1])
+        chunk = list(responses.filter(after).values_list(*fields)[:CHUNK_SIZE])
         if not chunk:
             return
-        last_pk = chunk[-1][0]
+        last = (chunk[-1][1], chunk[-1][0]) if anonymous else (0, chunk[-1][0])
         answers = _answers_of(pk for pk, *_rest in chunk)
         for response in chunk:
             number += 1
-            pk, submitted_on, country_id, category_id, gender, round_id, session_id, *organisation = response
-            if instrument.is_anonymous:
-                small = labels["small"]
-                submitted_on = None  # the day could single out a respondent
-                country_id = None if country_id in small["country_id"] else country_id
-                category_id = None if category_id in small["category_id"] else category_id
-                gender = "" if gender in small["gender"] else gender
-            row: list[Cell] = [
-                number,
-                submitted_on,
-                labels["country"].get(country_id, ""),
-                labels["category"].get(category_id, ""),
-                labels["gender"].get(gender, gender),
-                labels["round"].get(round_id, ""),
-                labels["session"].get(session_id, ""),
-                *organisation,
-            ]
+            if anonymous:
+                pk, _sort_key, round_id, session_id = response
+                row: list[Cell] = [labels["round"].get(round_id, ""), labels["session"].get(session_id, "")]
+            else:
+                pk, submitted_on, country_id, category_id, gender, round_id, session_id, organisation = response
+                row = [
+                    number,
+                    submitted_on,
+                    labels["country"].get(country_id, ""),
+                    labels["category"].get(category_id, ""),
+                    labels["gender"].get(gender, gender),
+                    labels["round"].get(round_id, ""),
+                    labels["session"].get(session_id, ""),
+                    organisation,
+                ]
             mine = answers.get(pk, {})
             for plan in plans:
                 row += _cells(plan, mine.get(plan.question.pk))

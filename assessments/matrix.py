@@ -17,10 +17,11 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Avg, Count, ExpressionWrapper, F, FloatField
+from django.db.models import Avg, Count, ExpressionWrapper, F, FloatField, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from assessments import anonymity
 from assessments.models import (
     Answer,
     CellOverride,
@@ -245,25 +246,37 @@ def priority_tallies(round_ids: Iterable[int] | None) -> dict[tuple[int, int | N
 
 
 def further_training_means() -> dict[tuple[int, int], tuple[Decimal, int]]:
-    """(country, chapter) -> (mean 1-4, answers) of the evaluations' further-training grids (one query)."""
+    """(country, chapter) -> (mean 1-4, answers) of the evaluations' further-training grids (one query, and the anonymity rule's).
+
+    Anonymous evaluations count as `anonymity.by_country` says, and a mean of fewer anonymous answers than their minimum
+    is left out (the remaining need then stands on the stated priority alone), so no figure gives a small group away.
+    """
+    counted, minimum = anonymity.by_country(Purpose.SESSION_EVALUATION)
     grouped = (
         Answer.objects.filter(
+            counted,
             question__in=_grid_questions(Purpose.SESSION_EVALUATION),
             chapter__isnull=False,
             score__isnull=False,
             response__country__isnull=False,
         )
         .values_list("response__country_id", "chapter_id")
-        .annotate(mean=Avg("score"), n=Count("pk"))
+        .annotate(mean=Avg("score"), n=Count("pk"), anonymous=Count("pk", filter=Q(response__instrument__is_anonymous=True)))
         .order_by()
     )
-    return {(country, chapter): (quantize(mean), n) for country, chapter, mean, n in grouped}
+    return {
+        (country, chapter): (quantize(mean), n)
+        for country, chapter, mean, n, anonymous in grouped
+        if anonymity.mean_shown(anonymous, n, minimum)
+    }
 
 
 def relevance_means() -> dict[tuple[int, int], Decimal]:
-    """(country, chapter of the module taught) -> mean relevance rating 1-5 (one query)."""
+    """(country, chapter of the module taught) -> mean relevance rating 1-5 (one query, and the anonymity rule's, as above)."""
+    counted, minimum = anonymity.by_country(Purpose.SESSION_EVALUATION)
     grouped = (
         Answer.objects.filter(
+            counted,
             question__code=RELEVANCE_QUESTION_CODE,
             response__instrument__purpose=Purpose.SESSION_EVALUATION,
             score__isnull=False,
@@ -271,10 +284,14 @@ def relevance_means() -> dict[tuple[int, int], Decimal]:
             response__session__isnull=False,
         )
         .values_list("response__country_id", "response__session__module__chapters")
-        .annotate(mean=Avg("score"))
+        .annotate(mean=Avg("score"), n=Count("pk"), anonymous=Count("pk", filter=Q(response__instrument__is_anonymous=True)))
         .order_by()
     )
-    return {(country, chapter): quantize(mean) for country, chapter, mean in grouped if chapter is not None}
+    return {
+        (country, chapter): quantize(mean)
+        for country, chapter, mean, n, anonymous in grouped
+        if chapter is not None and anonymity.mean_shown(anonymous, n, minimum)
+    }
 
 
 def knowledge_gains() -> dict[tuple[int, int], Decimal]:

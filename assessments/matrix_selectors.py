@@ -14,7 +14,7 @@ from decimal import ROUND_FLOOR, Decimal
 from django.db.models import Avg, Count, Q, QuerySet
 from django.utils import formats, timezone
 
-from assessments import matrix
+from assessments import anonymity, matrix
 from assessments.models import (
     Answer,
     CellState,
@@ -340,7 +340,7 @@ def cell_distribution(cell: MatrixCell) -> list[DistributionRow]:
     for (instrument_id, category_id), by_score in counts.items():
         instrument = instruments[instrument_id]
         row = DistributionRow(instrument=instrument, category=categories.get(category_id), counts=dict(by_score))
-        if instrument.is_anonymous and row.total < instrument.min_group_size:
+        if anonymity.is_below_minimum(instrument, row.total):
             row.counts, row.hidden = {}, True
         rows.append(row)
     rows.sort(key=lambda r: (r.instrument.code, r.instrument.version, r.category.sort_order if r.category else 999))

@@ -33,7 +33,7 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from assessments import exports, matrix
+from assessments import anonymity, exports, matrix
 from assessments import matrix_selectors as selectors
 from assessments.jobs import JobRefused, Store, job_progress, job_run
 from assessments.models import (
@@ -510,13 +510,18 @@ def _knowledge_table(sessions: QuerySet[TrainingSession], language: str) -> tupl
 
 
 def _evaluation_table(sessions: QuerySet[TrainingSession], language: str) -> tuple[PackTable, int]:
-    """The mean of every Likert question of the sessions' evaluations, by question code (two queries, and one for the count)."""
+    """The mean of every Likert question of the sessions' evaluations, by question code (two queries, and one for the count).
+
+    A session's answers to an anonymous evaluation count only once they reach its minimum (`anonymity`): a pack
+    of one period minus the pack of a shorter one then never leaves fewer people's answers than that.
+    """
+    small_scopes = anonymity.small_scopes()
     answers = Answer.objects.filter(
         response__session__in=sessions,
         response__instrument__purpose=Purpose.SESSION_EVALUATION,
         question__kind=QuestionKind.LIKERT,
         score__isnull=False,
-    )
+    ).exclude(anonymity.scopes_q(small_scopes, "response__"))
     grouped = {
         code: (n, mean) for code, n, mean in answers.values_list("question__code").annotate(n=Count("pk"), mean=Avg("score")).order_by()
     }
@@ -548,7 +553,11 @@ def _evaluation_table(sessions: QuerySet[TrainingSession], language: str) -> tup
                 "mean": _mean(mean),
             }
         )
-    responses = Response.objects.filter(session__in=sessions, instrument__purpose=Purpose.SESSION_EVALUATION).count()
+    responses = (
+        Response.objects.filter(session__in=sessions, instrument__purpose=Purpose.SESSION_EVALUATION)
+        .exclude(anonymity.scopes_q(small_scopes))
+        .count()
+    )
     return table, responses
 
 

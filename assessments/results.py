@@ -4,8 +4,9 @@
 grouped count (`values().annotate(Count)`), an `Avg`/`Min`/`Max`, or a windowed slice of texts;
 medians come from the grouped (value, count) pairs. Nothing iterates answers in Python.
 
-Anonymity: the results of an anonymous instrument are hidden, texts included, when the filtered
-group has fewer responses than the instrument's `min_group_size`.
+Anonymity: every view of an anonymous instrument goes through `assessments.anonymity` (which responses
+count, which filters may be used); a group below the instrument's `min_group_size` or a filter that
+would identify people shows nothing, texts included.
 """
 
 from __future__ import annotations
@@ -21,8 +22,8 @@ from django.db.models import Avg, Count, F, Max, Min, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
+from assessments import anonymity
 from assessments.models import TEXT_KINDS, Answer, Instrument, Option, Question, QuestionKind, Response, in_language
 from assessments.services import chapters, instrument_questions
 from curriculum.models import ThematicChapter
@@ -108,29 +109,26 @@ class ResultFilters:
 
 
 def filtered_responses(instrument: Instrument, filters: ResultFilters) -> QuerySet[Response]:
-    """The responses of an instrument that the filters keep."""
-    return Response.objects.filter(instrument=instrument, **filters.response_lookups())
+    """The responses of an instrument that the filters keep, of those that count (`anonymity.counted_responses`)."""
+    return anonymity.counted_responses(instrument).filter(**filters.response_lookups())
 
 
 def filtered_answers(instrument: Instrument, filters: ResultFilters, questions: Iterable[Question]) -> QuerySet[Answer]:
-    """The answers of those responses; without filters, by question alone (no join to the responses)."""
-    if filters.is_empty:
+    """The answers of those responses; without filters on a named survey, by question alone (no join to the responses)."""
+    if filters.is_empty and not instrument.is_anonymous:
         return Answer.objects.filter(question_id__in=[question.pk for question in questions])
-    return Answer.objects.filter(response__instrument=instrument, **filters.response_lookups("response__"))
+    answers = Answer.objects.filter(response__instrument=instrument, **filters.response_lookups("response__"))
+    if instrument.is_anonymous:
+        answers = answers.exclude(anonymity.small_scopes_q("response__", instrument))
+    return answers
 
 
 def anonymity_message(instrument: Instrument) -> str:
     """The sentence that says why results are hidden."""
-    return ngettext(
-        "Fewer than %(count)d answer: results are hidden to protect anonymity.",
-        "Fewer than %(count)d answers: results are hidden to protect anonymity.",
-        instrument.min_group_size,
-    ) % {"count": instrument.min_group_size}
+    return anonymity.group_message(instrument)
 
 
-def is_below_minimum(instrument: Instrument, response_count: int) -> bool:
-    """Whether a group of this size must stay hidden (anonymous instruments only)."""
-    return instrument.is_anonymous and response_count < instrument.min_group_size
+is_below_minimum = anonymity.is_below_minimum
 
 
 # --- the summary ---------------------------------------------------------------------------
@@ -271,11 +269,11 @@ class InstrumentResults:
 def summarise(instrument: Instrument, filters: ResultFilters, language: str) -> InstrumentResults:
     """Per question, in order: counts, shares, means and medians, percentage right, ratings per chapter, texts."""
     language = language[:2]
-    total = filtered_responses(instrument, filters).count()
-    if is_below_minimum(instrument, total):
-        with translation.override(language):
-            message = anonymity_message(instrument)
-        return InstrumentResults(instrument, filters, language, total, suppressed=True, message=message)
+    with translation.override(language):
+        check = anonymity.view_check(instrument, filters)
+    total = check.responses
+    if not check.allowed:
+        return InstrumentResults(instrument, filters, language, total, suppressed=True, message=check.refusal)
     questions = instrument_questions(instrument)
     results = InstrumentResults(instrument, filters, language, total)
     if not total or not questions:
@@ -308,7 +306,7 @@ def summarise(instrument: Instrument, filters: ResultFilters, language: str) -> 
     grid = _grid_counts(answers, by_kind[QuestionKind.PRIORITY_GRID])
     numbers = _number_figures(answers, by_kind[QuestionKind.NUMBER])
     right = _knowledge_right(answers, by_kind[QuestionKind.KNOWLEDGE])
-    texts = _texts(answers, [q for q in questions if q.kind in TEXT_KINDS])
+    texts = _texts(answers, [q for q in questions if q.kind in TEXT_KINDS], by_text=instrument.is_anonymous)
     chapter_list = chapters() if by_kind[QuestionKind.PRIORITY_GRID] else []
 
     for question in questions:
@@ -441,16 +439,20 @@ def _knowledge_right(answers: QuerySet[Answer], questions: list[Question]) -> di
     return {pk: totals[f"q{pk}"] or 0 for pk in counted}
 
 
-def _texts(answers: QuerySet[Answer], questions: list[Question]) -> dict[int, list[str]]:
-    """question -> its first TEXT_LIMIT texts, in the order given (one windowed query)."""
+def _texts(answers: QuerySet[Answer], questions: list[Question], *, by_text: bool = False) -> dict[int, list[str]]:
+    """question -> its first TEXT_LIMIT texts, in the order given, or alphabetical for an anonymous survey (one windowed query).
+
+    An anonymous survey's texts never come in the order they were submitted, which could tie a text to a person.
+    """
     if not questions:
         return {}
+    order = ("text", "pk") if by_text else ("pk",)
     ranked = (
         answers.filter(question_id__in=[q.pk for q in questions])
         .exclude(text="")
-        .annotate(rank=Window(RowNumber(), partition_by=[F("question_id")], order_by=F("pk").asc()))
+        .annotate(rank=Window(RowNumber(), partition_by=[F("question_id")], order_by=[F(name).asc() for name in order]))
         .filter(rank__lte=TEXT_LIMIT)
-        .order_by("question_id", "pk")
+        .order_by("question_id", *order)
         .values_list("question_id", "text")
     )
     texts: dict[int, list[str]] = defaultdict(list)

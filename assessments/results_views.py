@@ -20,7 +20,7 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from assessments import exports, jobs
+from assessments import anonymity, exports, jobs
 from assessments.models import LANGUAGE_CODES, ExportJob, Instrument, Purpose, Round, in_language
 from assessments.results import FilterError, ResultFilters, summarise
 from assessments.services import EVALUATION_OPEN_DAYS, session_survey_instrument, session_window
@@ -74,6 +74,13 @@ class ResultFilterForm(forms.Form):
             del self.fields["round"]
         if not self.fields["session"].choices[1:]:
             del self.fields["session"]
+        # an anonymous survey offers only the filters the anonymity rule releases
+        released = anonymity.release(instrument).released
+        self.withheld: list[str] = []
+        for name, attribute in (("country", "country_id"), ("category", "category_id"), ("gender", "gender")):
+            if attribute not in released:
+                self.withheld.append(str(self.fields[name].label))
+                del self.fields[name]
 
 
 # --- admin pages ---------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from assessments import anonymity
 from assessments.answers import Parsed, parse
 from assessments.models import (
     SESSION_PURPOSES,
@@ -230,7 +231,9 @@ def response_submit(*, respondent: Respondent, data: object, language: str = "",
     with transaction.atomic():
         # The conditional update is the lock: of two simultaneous submissions exactly one changes the row.
         taken = Respondent.objects.filter(pk=respondent.pk, submitted_at__isnull=True).update(
-            submitted_at=now, draft={} if instrument.is_anonymous else parsed.values, draft_saved_at=None
+            submitted_at=anonymity.submission_time(instrument, now, today),
+            draft={} if instrument.is_anonymous else parsed.values,
+            draft_saved_at=None,
         )
         if not taken:
             raise AlreadySubmitted(_("This survey has already been answered through this link. Thank you."))

@@ -76,6 +76,11 @@ def respondent_token() -> str:
     return secrets.token_urlsafe(32)
 
 
+def response_sort_key() -> int:
+    """A random order for a response: anonymous exports list responses by it, so their order says nothing of when they came."""
+    return secrets.randbelow(2**31 - 1)
+
+
 class Purpose(models.TextChoices):
     """What an instrument is for."""
 
@@ -524,6 +529,12 @@ class Response(models.Model):
     submitted_on = models.DateField(_("submitted on"), help_text=_("The day only: the time could single out a respondent."))
     points = models.DecimalField(_("points"), max_digits=7, decimal_places=2, null=True, blank=True)
     max_points = models.DecimalField(_("possible points"), max_digits=7, decimal_places=2, null=True, blank=True)
+    sort_key = models.PositiveIntegerField(
+        _("random order"),
+        default=response_sort_key,
+        editable=False,
+        help_text=_("A random number: anonymous exports list responses in its order, which says nothing of when they came."),
+    )
 
     class Meta:
         ordering = ["pk"]
@@ -532,6 +543,7 @@ class Response(models.Model):
         indexes = [
             models.Index(fields=["instrument", "round"], name="response_instr_round_idx"),
             models.Index(fields=["instrument", "session"], name="response_instr_session_idx"),
+            models.Index(fields=["instrument", "sort_key", "id"], name="response_instr_sort_key_idx"),
         ]
 
     def __str__(self) -> str:

@@ -206,7 +206,8 @@ def test_delivery_and_evaluation_feedback_feed_the_remaining_need(grid_round, mo
     ]
     for day in session.days():
         attendance_record(session=session, day=day, present_ids={a.pk for a in applications}, recorded_by=coordinator)
-    evaluation = InstrumentFactory(purpose=Purpose.SESSION_EVALUATION, is_anonymous=True)
+    # three answers, shown at a smallest group of 3 (tests/assessments/test_anonymity.py covers the groups below it)
+    evaluation = InstrumentFactory(purpose=Purpose.SESSION_EVALUATION, is_anonymous=True, min_group_size=3)
     relevance = QuestionFactory(instrument=evaluation, code="relevance", kind=QuestionKind.LIKERT, required=False)
     for point in range(1, 6):
         OptionFactory(question=relevance, value=str(point), score=point)

@@ -187,7 +187,8 @@ def test_an_anonymous_group_below_the_minimum_is_hidden_with_its_texts(survey_ro
 
     results = summarise(instrument, ResultFilters(), "en")
 
-    assert results.suppressed and results.responses == 2
+    # a scope (here the round) below the minimum counts nowhere: not even its number of answers is shown
+    assert results.suppressed and results.responses == 0
     assert results.questions == []
     assert results.message == "Fewer than 3 answers: results are hidden to protect anonymity."
 
@@ -203,13 +204,18 @@ def test_an_anonymous_group_at_the_minimum_is_shown(survey_round):
     assert by_code(results)["short"].texts == ["Bakı"]
 
 
-def test_a_filter_that_makes_an_anonymous_group_too_small_hides_it(survey_round):
+def test_a_filter_that_makes_an_anonymous_group_too_small_is_refused_on_both_sides(survey_round):
     instrument = sample_instrument(is_anonymous=True, required=False, min_group_size=3)
     for n, answers in enumerate(FOUR):
         submit(instrument, survey_round, answers, gender="male" if n == 3 else "female")
 
-    assert not summarise(instrument, ResultFilters(gender="female"), "en").suppressed
-    assert summarise(instrument, ResultFilters(gender="male"), "en").suppressed
+    women = summarise(instrument, ResultFilters(gender="female"), "en")
+    men = summarise(instrument, ResultFilters(gender="male"), "en")
+
+    # the three women alone would give the man away by subtraction from the four
+    assert women.suppressed and men.suppressed and women.questions == []
+    assert "this filter would identify people" in women.message
+    assert not summarise(instrument, ResultFilters(), "en").suppressed
 
 
 def test_filters_are_read_from_a_query_string():

@@ -36,6 +36,14 @@ def outbound_email_send(self, email_id: int) -> str:  # noqa: ANN001
     return "sent"
 
 
+@shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=3)
+def stale_uploads_delete() -> int:
+    """Delete the import spreadsheets stashed for confirmation more than a day ago (they list people)."""
+    from people import uploads
+
+    return uploads.stale_uploads_delete()
+
+
 @shared_task
 def platform_probe() -> dict[str, str]:
     """Report which `platform` module the worker imported (proves nothing shadows the stdlib)."""

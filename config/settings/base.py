@@ -170,7 +170,8 @@ STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
-# Files only the platform's own views hand out (experts' CVs): outside MEDIA_ROOT, never served by URL.
+# Files only the platform's own views hand out (experts' CVs, certificates, exports, import spreadsheets awaiting
+# confirmation): outside MEDIA_ROOT, never served by URL.
 PRIVATE_MEDIA_ROOT = Path(env_str("PRIVATE_MEDIA_ROOT", str(VAR_DIR / "private")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -214,6 +215,8 @@ CELERY_BEAT_SCHEDULE = {
     # hourly as well: each survey e-mail (reminder, evaluation opening...) is one unique row, sent once
     "survey-round-reminders": {"task": "assessments.tasks.round_reminders_send", "schedule": 3600.0},
     "session-surveys": {"task": "assessments.tasks.session_surveys_send", "schedule": 3600.0},
+    # hourly: an import spreadsheet left unconfirmed (it lists people) is deleted once it is a day old
+    "stale-uploads": {"task": "people.tasks.stale_uploads_delete", "schedule": 3600.0},
 }
 if not CELERY_BROKER_URL:
     CELERY_BROKER_URL = "memory://"

@@ -20,7 +20,7 @@ from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.storage import Storage
 from django.db import models, transaction
-from django.db.models import ProtectedError, Q
+from django.db.models import ProtectedError, Q, RestrictedError
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
@@ -311,7 +311,7 @@ def _organisation_drop_if_theirs(organisation_id: int | None) -> None:
     try:
         with transaction.atomic():
             Organisation.objects.filter(pk=organisation_id).delete()
-    except ProtectedError:
+    except (ProtectedError, RestrictedError):
         pass
 
 

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.users.views.users import DeleteView as WagtailUserDeleteView
+from wagtail.users.views.users import EditView as WagtailUserEditView
 from wagtail.users.views.users import IndexView as WagtailUserIndexView
 from wagtail.users.views.users import UserViewSet as WagtailUserViewSet
 
@@ -105,10 +106,18 @@ class UserIndexView(WagtailUserIndexView):
         return super().get_base_queryset().filter(erased_at__isnull=True)
 
 
+class UserEditView(WagtailUserEditView):
+    """Editing a user; the anonymous row an erased person left is not an account anyone can edit back to life."""
+
+    def get_queryset(self) -> Any:
+        return super().get_queryset().filter(erased_at__isnull=True)
+
+
 class UserViewSet(WagtailUserViewSet):
     """Wagtail's user management with our profile fields (gender, country, organisation, level, language); deleting erases."""
 
     index_view_class = UserIndexView
+    edit_view_class = UserEditView
     delete_view_class = UserEraseView
 
     # Wagtail looks for wagtailusers/users/people/user/{create,edit}.html first: those add the fields.

@@ -245,6 +245,7 @@ def test_an_erased_account_can_no_longer_sign_in_and_is_gone_from_the_users_list
     assert listing.status_code == 200
     assert reverse("wagtailusers_users:edit", args=[person.pk]) not in listing.content.decode()
     assert reverse("wagtailusers_users:edit", args=[administrator.pk]) in listing.content.decode()
+    assert client.get(reverse("wagtailusers_users:edit", args=[person.pk]), follow=True).status_code == 404
 
 
 def test_the_users_bulk_delete_erases_each_person(client, person, administrator):

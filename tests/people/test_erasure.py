@@ -275,3 +275,25 @@ def test_an_erased_trainee_gives_up_a_seat_in_a_session_to_come(person, module, 
     queued.refresh_from_db()
     assert (seat.status, seat.motivation) == (ApplicationStatus.WITHDRAWN, "")
     assert queued.status == ApplicationStatus.APPROVED
+
+
+def test_mentions_in_other_peoples_e_mails_and_log_entries_are_swept_even_in_azerbaijani_letters(reference_data, coordinator):
+    from people.erasure import person_erase
+    from people.services import outbound_email_queue
+
+    aygun = UserFactory(role="trainee", email="aygun@example.org", first_name="Aygün", last_name="Məmmədova")
+    joann = UserFactory(role="trainee", email="joaygun@example.org", first_name="Jo", last_name="Ann")
+    about = outbound_email_queue(to=coordinator.email, subject="Aygün Məmmədova has answered", body_text="Write to aygun@example.org.")
+    other = outbound_email_queue(to=coordinator.email, subject="Jo Ann has answered", body_text="Write to joaygun@example.org.")
+    entry = log(instance=coordinator, action="wagtail.edit", user=coordinator, data={"note": "as Aygün Məmmədova asked"})
+
+    person_erase(user=aygun, erased_by=coordinator)
+
+    about.refresh_from_db()
+    other.refresh_from_db()
+    entry.refresh_from_db()
+    assert (about.subject, about.body_text) == ("[erased] has answered", "Write to [erased].")
+    assert entry.data == {"note": "as [erased] asked"}
+    # whole words only: another person whose address ends the same way is left alone
+    assert (other.subject, other.body_text) == ("Jo Ann has answered", "Write to joaygun@example.org.")
+    assert User.objects.get(pk=joann.pk).email == "joaygun@example.org"

@@ -531,6 +531,7 @@ USER_COLUMNS = (
     "position_level_id",
     "preferred_language",
     "date_joined",
+    "erased_at",
 )
 USER_EMAIL, USER_ORGANISATION = USER_COLUMNS.index("email"), USER_COLUMNS.index("organisation_id")
 MEMBERSHIP_COLUMNS = ("user_id", "group_id")
@@ -705,6 +706,7 @@ def _new_user(
             level.pk if level else None,
             row.language,
             now,
+            None,
         ]
     )
     return country.pk, category_id, row.gender

@@ -50,8 +50,8 @@ def certificate_verify(request: HttpRequest, code: str) -> HttpResponse:
 def certificate_download(request: HttpRequest, code: str) -> HttpResponse:
     """The certificate's PDF for its holder (while valid) and for coordinators; a 404 for anyone else."""
     certificate = certificates.certificate_by_code(code)
-    if certificate is None or not certificates.may_download(request.user, certificate):
-        raise Http404
+    if certificate is None or not certificate.holder_name or not certificates.may_download(request.user, certificate):
+        raise Http404  # an erased holder's certificate has no PDF any more: rendering one again would bring nothing back
     certificate = certificates.certificate_file_ensure(certificate)
     return FileResponse(
         certificate.file.open("rb"), as_attachment=True, filename=f"certificate-{certificate.code}.pdf", content_type="application/pdf"

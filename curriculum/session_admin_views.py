@@ -2,13 +2,8 @@
 
 from __future__ import annotations
 
-import os
-import uuid
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -19,6 +14,7 @@ from assessments.selectors import knowledge_gains
 from curriculum import bulk_enrolment, certificates, corrections, enrolment
 from curriculum.forms import DecisionForm, EnrolmentUploadForm
 from curriculum.models import ApplicationStatus, SessionStatus, TrainingSession
+from people import uploads
 
 # The statuses the applications page offers "Complete the session" in (as its template shows the button).
 COMPLETABLE = (SessionStatus.OPEN, SessionStatus.CLOSED, SessionStatus.IN_PROGRESS)
@@ -121,16 +117,28 @@ def session_enrol(request: HttpRequest, pk: int) -> HttpResponse:
     session = get_object_or_404(TrainingSession.objects.select_related("module", "language"), pk=pk)
     if request.method == "POST" and "confirm" in request.POST:
         return _enrol_confirm(request, session)
+    if request.method == "POST" and "cancel" in request.POST:
+        _enrol_forget(request)
+        messages.info(request, _("The checked file has been deleted; nobody was enrolled."))
+        return redirect("sessions:enrol", pk=session.pk)
     form = EnrolmentUploadForm(request.POST or None, request.FILES or None)
     report = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         content = upload.read()
         report = bulk_enrolment.enrolment_import_parse(session=session, file=content, filename=upload.name)
+        _enrol_forget(request)  # a new file replaces the one checked before
         if report.can_import:
-            name = default_storage.save(f"enrolment-imports/{uuid.uuid4().hex}-{os.path.basename(upload.name)}", ContentFile(content))
+            name = uploads.upload_stash(kind="enrolment", content=content)
             request.session[ENROL_SESSION_KEY] = {"path": name, "filename": upload.name, "session": session.pk}
     return _enrol_page(request, session, form, report)
+
+
+def _enrol_forget(request: HttpRequest) -> None:
+    """Delete the file waiting for confirmation, if any."""
+    pending = request.session.pop(ENROL_SESSION_KEY, None)
+    if pending:
+        uploads.upload_discard(pending.get("path"))
 
 
 def _enrol_page(
@@ -151,11 +159,10 @@ def _enrol_page(
 
 def _enrol_confirm(request: HttpRequest, session: TrainingSession) -> HttpResponse:
     pending = request.session.get(ENROL_SESSION_KEY)
-    if not pending or pending.get("session") != session.pk or not default_storage.exists(pending["path"]):
+    content = uploads.upload_read(pending["path"]) if pending and pending.get("session") == session.pk else None
+    if content is None:
         messages.error(request, _("The checked file is no longer here: upload it again."))
         return redirect("sessions:enrol", pk=session.pk)
-    with default_storage.open(pending["path"], "rb") as stored:
-        content = stored.read()
     report = bulk_enrolment.enrolment_import_parse(session=session, file=content, filename=pending["filename"])
     only_valid = request.POST.get("only_valid_rows") == "yes"
     if not report.can_import or (report.invalid_rows and not only_valid):
@@ -166,8 +173,7 @@ def _enrol_confirm(request: HttpRequest, session: TrainingSession) -> HttpRespon
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return _enrol_page(request, session, EnrolmentUploadForm(), report, status=409)
-    default_storage.delete(pending["path"])
-    del request.session[ENROL_SESSION_KEY]
+    _enrol_forget(request)
     if not result.written:
         messages.error(request, result.error)
         return redirect("sessions:enrol", pk=session.pk)

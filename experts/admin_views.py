@@ -2,13 +2,8 @@
 
 from __future__ import annotations
 
-import os
-import uuid
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -23,6 +18,7 @@ from experts.filters import ExpertFilterSet
 from experts.forms import ExpertStatusForm, InviteForm, MatchForm, RosterImportForm
 from experts.matching import Match, rank_experts
 from experts.models import Invitation
+from people import uploads
 
 MATCH_LIMIT = 20
 IMPORT_SESSION_KEY = "expert_roster_import"
@@ -130,16 +126,28 @@ def roster_import(request: HttpRequest) -> HttpResponse:
     _require_roster_manager(request)
     if request.method == "POST" and "confirm" in request.POST:
         return _roster_import_confirm(request)
+    if request.method == "POST" and "cancel" in request.POST:
+        _import_forget(request)
+        messages.info(request, _("The checked file has been deleted; nothing was imported."))
+        return redirect("expert_roster:import")
     form = RosterImportForm(request.POST or None, request.FILES or None)
     report = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         content = upload.read()
         report = spreadsheets.roster_import_parse(file=content, filename=upload.name)
+        _import_forget(request)  # a new file replaces the one checked before
         if report.can_import:
-            name = default_storage.save(f"roster-imports/{uuid.uuid4().hex}-{os.path.basename(upload.name)}", ContentFile(content))
+            name = uploads.upload_stash(kind="roster", content=content)
             request.session[IMPORT_SESSION_KEY] = {"path": name, "filename": upload.name}
     return TemplateResponse(request, "experts/admin/import.html", _import_context(form, report))
+
+
+def _import_forget(request: HttpRequest) -> None:
+    """Delete the file waiting for confirmation, if any."""
+    pending = request.session.pop(IMPORT_SESSION_KEY, None)
+    if pending:
+        uploads.upload_discard(pending.get("path"))
 
 
 def _import_context(form: RosterImportForm, report: spreadsheets.ImportReport | None) -> dict[str, object]:
@@ -149,11 +157,10 @@ def _import_context(form: RosterImportForm, report: spreadsheets.ImportReport | 
 
 def _roster_import_confirm(request: HttpRequest) -> HttpResponse:
     pending = request.session.get(IMPORT_SESSION_KEY)
-    if not pending or not default_storage.exists(pending["path"]):
+    content = uploads.upload_read(pending["path"]) if pending else None
+    if content is None:
         messages.error(request, _("The checked file is no longer here: upload it again."))
         return redirect("expert_roster:import")
-    with default_storage.open(pending["path"], "rb") as stored:
-        content = stored.read()
     # checked again: the roster may have changed since the dry run
     report = spreadsheets.roster_import_parse(file=content, filename=pending["filename"])
     only_valid = request.POST.get("only_valid_rows") == "yes"
@@ -166,8 +173,7 @@ def _roster_import_confirm(request: HttpRequest) -> HttpResponse:
         # a row no longer fits the roster as it is now: everything was rolled back
         messages.error(request, " ".join(error.messages))
         return TemplateResponse(request, "experts/admin/import.html", _import_context(RosterImportForm(), report), status=409)
-    default_storage.delete(pending["path"])
-    del request.session[IMPORT_SESSION_KEY]
+    _import_forget(request)
     messages.success(
         request,
         _("Import finished: %(created)d experts created, %(updated)d updated, %(unchanged)d unchanged, %(skipped)d invalid rows left out.")

@@ -328,42 +328,21 @@ def expert_data_export(expert: ExpertProfile) -> dict[str, object]:
 
 @transaction.atomic
 def expert_delete_personal_data(*, expert: ExpertProfile) -> ExpertProfile:
-    """Remove an expert's personal data and close their account, keeping the anonymous history of what they taught."""
+    """The expert's own "delete my profile": an account that served only the roster is erased everywhere
+    (people.erasure.person_erase); an account that is also a trainee's, trainer's or staff keeps its name and
+    loses what the roster held. The anonymous history of what they taught stays."""
+    from people.erasure import expert_profile_erase, person_erase
+
     locked = ExpertProfile.objects.select_for_update().select_related("user").get(pk=expert.pk)
     if locked.anonymised_at is not None:
         return locked
     user = locked.user
-    if locked.cv:
-        locked.cv.delete(save=False)
-    locked.chapter_links.all().delete()
-    locked.language_links.all().delete()
-    locked.availability.all().delete()
-    locked.field_countries.clear()
-    locked.status_changes.all().delete()
-    locked.invitations.filter(status=InvitationStatus.PENDING).update(status=InvitationStatus.CANCELLED)
-    locked.invitations.update(message="", reasons=[])
     user.groups.remove(*user.groups.filter(name=EXPERT.group_name))
     if not user.is_staff and not user.groups.exists():
-        # the account served only the roster: it goes too; an account that is also a trainee's or trainer's stays theirs
-        EmailAddress.objects.filter(user=user).delete()
-        user.email = f"deleted-expert-{locked.pk}@invalid.example"
-        user.first_name = user.last_name = ""
-        user.gender = User.Gender.UNDISCLOSED
-        user.country = user.organisation = user.position_level = None
-        user.is_active = False
-        user.set_unusable_password()
-        user.save()
-    locked.country_of_residence = None
-    locked.nationality = locked.organisation_name = locked.short_bio = ""
-    locked.organisation_type = None
-    locked.migrant_or_diaspora_background = None
-    locked.tot_experience = False
-    locked.consent_to_be_listed = False
-    locked.consent_given_at = None
-    locked.public_bio = locked.public_chapters = locked.public_languages = locked.public_country = False
-    locked.status = ExpertStatus.WITHDRAWN
-    locked.anonymised_at = timezone.now()
-    locked.save()
+        person_erase(user=user, erased_by=user)
+    else:
+        expert_profile_erase(user=user)
+    locked.refresh_from_db()
     return locked
 
 

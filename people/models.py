@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from people.translated import TrilingualName
@@ -132,6 +133,13 @@ class User(AbstractUser):
         related_name="people",
     )
     preferred_language = models.CharField(_("preferred language"), max_length=2, choices=Language.choices, default=Language.AZ)
+    erased_at = models.DateTimeField(
+        _("erased at"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("Set when the person was erased: the row stays, without personal data, so certificates and statistics add up."),
+    )
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []
@@ -144,6 +152,8 @@ class User(AbstractUser):
         verbose_name_plural = _("users")
 
     def __str__(self) -> str:
+        if self.erased_at is not None:
+            return gettext("Erased user #%(id)s") % {"id": self.pk}
         return self.get_full_name() or self.email
 
 

@@ -49,6 +49,14 @@ def outbound_email_send(self, email_id: int) -> str:  # noqa: ANN001
     return "sent"
 
 
+@shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=3)
+def stale_uploads_delete() -> int:
+    """Delete the import spreadsheets stashed for confirmation more than a day ago (they list people)."""
+    from people import uploads
+
+    return uploads.stale_uploads_delete()
+
+
 @shared_task
 def outbound_email_secrets_expire() -> int:
     """Hourly: forget the hidden secrets of e-mails that were not sent within the links' lifetime."""

@@ -9,8 +9,12 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.users.views.users import DeleteView as WagtailUserDeleteView
+from wagtail.users.views.users import EditView as WagtailUserEditView
+from wagtail.users.views.users import IndexView as WagtailUserIndexView
 from wagtail.users.views.users import UserViewSet as WagtailUserViewSet
 
+from people.erasure import person_erase
 from people.forms import AdminUserCreationForm, AdminUserEditForm
 from people.models import Organisation, OutboundEmail, User
 
@@ -99,8 +103,38 @@ class PeopleViewSetGroup(ModelViewSetGroup):
     items = (OrganisationViewSet("organisations"), OutboundEmailViewSet("outbound_emails", url_prefix="email-log"))
 
 
+class UserEraseView(WagtailUserDeleteView):
+    """Deleting a user erases the person everywhere (people.erasure), instead of Wagtail's delete and its log entry that names them."""
+
+    success_message = _("The user has been erased: their personal data is gone everywhere.")
+
+    def get_success_message(self) -> str:
+        return str(self.success_message)
+
+    def delete_action(self) -> None:
+        person_erase(user=self.object, erased_by=self.request.user)
+
+
+class UserIndexView(WagtailUserIndexView):
+    """The users listing, without the anonymous rows erased people leave behind."""
+
+    def get_base_queryset(self) -> Any:
+        return super().get_base_queryset().filter(erased_at__isnull=True)
+
+
+class UserEditView(WagtailUserEditView):
+    """Editing a user; the anonymous row an erased person left is not an account anyone can edit back to life."""
+
+    def get_queryset(self) -> Any:
+        return super().get_queryset().filter(erased_at__isnull=True)
+
+
 class UserViewSet(WagtailUserViewSet):
-    """Wagtail's user management with our profile fields (gender, country, organisation, level, language)."""
+    """Wagtail's user management with our profile fields (gender, country, organisation, level, language); deleting erases."""
+
+    index_view_class = UserIndexView
+    edit_view_class = UserEditView
+    delete_view_class = UserEraseView
 
     # Wagtail looks for wagtailusers/users/people/user/{create,edit}.html first: those add the fields.
     def get_form_class(self, for_update: bool = False) -> type[AdminUserCreationForm | AdminUserEditForm]:

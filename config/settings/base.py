@@ -193,7 +193,8 @@ STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
-# Files only the platform's own views hand out (experts' CVs): outside MEDIA_ROOT, never served by URL.
+# Files only the platform's own views hand out (experts' CVs, certificates, exports, import spreadsheets awaiting
+# confirmation): outside MEDIA_ROOT, never served by URL.
 PRIVATE_MEDIA_ROOT = Path(env_str("PRIVATE_MEDIA_ROOT", str(VAR_DIR / "private")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -239,6 +240,8 @@ CELERY_BEAT_SCHEDULE = {
     "session-surveys": {"task": "assessments.tasks.session_surveys_send", "schedule": 3600.0},
     # the secrets of an e-mail never sent are forgotten once its links would have expired anyway
     "outbound-email-secrets-expire": {"task": "people.tasks.outbound_email_secrets_expire", "schedule": 3600.0},
+    # hourly: an import spreadsheet left unconfirmed (it lists people) is deleted once it is a day old
+    "stale-uploads": {"task": "people.tasks.stale_uploads_delete", "schedule": 3600.0},
 }
 # Hours an unsent e-mail keeps the secrets (reset, confirmation, personal links) needed to deliver it:
 # Django's password-reset links and allauth's confirmation links live 3 days by default.

@@ -158,3 +158,24 @@ def test_a_deleted_profile_is_no_longer_the_experts_own(client, nigar):
     client.force_login(User.objects.get(pk=nigar.user_id))
 
     assert client.get("/en/experts/me/data.json").status_code == 404
+
+
+def test_deleting_my_profile_leaves_my_name_and_address_in_no_e_mail_and_no_admin_log_entry(client, nigar, module, coordinator):
+    from wagtail.log_actions import log
+    from wagtail.models import ModelLogEntry
+
+    from people.models import OutboundEmail
+
+    accepted = services.expert_invite(module=module, experts=[nigar], invited_by=coordinator).invited[0]
+    services.invitation_respond(invitation=accepted, user=nigar.user, accept=True)  # the coordinator is e-mailed her name
+    log(instance=nigar, action="wagtail.edit", user=coordinator)  # the admin's history labels the profile with her name
+    assert OutboundEmail.objects.filter(to="nigar@example.org").exists()
+    client.force_login(nigar.user)
+
+    client.post("/en/experts/me/delete/", {"confirm": "yes"})
+
+    e_mails = list(OutboundEmail.objects.values_list("to", "subject", "body_text", "body_html"))
+    labels = list(ModelLogEntry.objects.values_list("label", "data"))
+    assert e_mails and labels
+    assert "nigar" not in str(e_mails).lower() and "Əliyeva" not in str(e_mails)
+    assert "nigar" not in str(labels).lower() and "Əliyeva" not in str(labels)

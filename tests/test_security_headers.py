@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
+from django.conf import settings
 
 from tests.factories.curriculum import ModulePageFactory
 
@@ -96,3 +100,26 @@ def test_every_response_switches_off_the_browser_features_the_site_does_not_use(
     features = dict(item.strip().split("=", 1) for item in response["Permissions-Policy"].split(","))
     for feature in ("camera", "microphone", "geolocation", "payment", "usb", "browsing-topics"):
         assert features[feature] == "()", feature
+
+
+INLINE_CODE = re.compile(r"<script\b|<style\b|\sstyle\s*=|\son[a-z]+\s*=", re.IGNORECASE)
+
+
+def public_templates() -> list[Path]:
+    """The site's templates a browser shows outside the admin (the admin's own and WeasyPrint's PDFs aside)."""
+    folders = [settings.BASE_DIR / "templates", *settings.BASE_DIR.glob("*/templates")]
+    return [
+        path
+        for folder in folders
+        for path in folder.rglob("*.html")
+        if not {"admin", "pdf", "wagtailadmin", "wagtailusers"} & set(path.relative_to(folder).parts[:-1])
+    ]
+
+
+def test_no_public_template_carries_an_inline_script_style_or_event_handler():
+    """The public policy refuses them all: one would be a broken page, not a working one."""
+    templates = public_templates()
+    offenders = [f"{path}: {match}" for path in templates for match in INLINE_CODE.findall(path.read_text())]
+
+    assert len(templates) > 30
+    assert offenders == []

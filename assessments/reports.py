@@ -23,7 +23,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import IO, Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -166,14 +165,12 @@ def donor_pack_request(
 
 def render_pdf(template: str, context: dict[str, Any]) -> bytes:
     """A template rendered to PDF with the bundled Noto Sans fonts (ə ğ ı ş ç ö ü and Cyrillic), as certificates are."""
-    from weasyprint import HTML
-
     from curriculum.certificates import font_stylesheet
-    from curriculum.pdf import FONT_STACK
+    from curriculum.pdf import FONT_STACK, write_pdf
 
     html = render_to_string(template, {**context, "font_stack": FONT_STACK})
     font_config, fonts = font_stylesheet()
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(stylesheets=[fonts], font_config=font_config)
+    return write_pdf(html, stylesheets=[fonts], font_config=font_config)
 
 
 def _when(moment: datetime.datetime | None) -> str:

@@ -39,7 +39,7 @@ from curriculum.models import (
     SessionStatus,
     TrainingSession,
 )
-from curriculum.pdf import FONT_STACK, _font_faces
+from curriculum.pdf import FONT_STACK, _font_faces, pdf_base_url, pdf_fetcher, write_pdf
 from curriculum.tasks import certificates_issue
 from people.models import User
 
@@ -126,15 +126,15 @@ def font_stylesheet() -> tuple[Any, Any]:
         from weasyprint.text.fonts import FontConfiguration
 
         config = FontConfiguration()
-        _fonts.stylesheet, _fonts.config = CSS(string=_font_faces(), font_config=config), config
+        stylesheet = CSS(string=_font_faces(), base_url=pdf_base_url(), font_config=config, url_fetcher=pdf_fetcher())
+        _fonts.stylesheet, _fonts.config = stylesheet, config
     return _fonts.config, _fonts.stylesheet
 
 
 def render_certificate_pdf(certificate: Certificate) -> bytes:
     """Render a certificate to PDF bytes in its language, from what its row says, with the QR code of its verification page."""
-    from weasyprint import HTML
-
     url = verification_url(certificate)
+    qr_code = qr_code_data_uri(url)
     with translation.override(certificate.language):
         html = render_to_string(
             "pdf/certificate.html",
@@ -144,14 +144,15 @@ def render_certificate_pdf(certificate: Certificate) -> bytes:
                 "is_completion": certificate.kind == CertificateKind.COMPLETION,
                 "printed_code": printed_code(certificate.code),
                 "verification_url": url,
-                "qr_code": qr_code_data_uri(url),
+                "qr_code": qr_code,
                 "issued_on": timezone.localdate(certificate.issued_at),
                 "font_stack": FONT_STACK,
                 "language": certificate.language,
             },
         )
     font_config, fonts = font_stylesheet()
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(stylesheets=[fonts], font_config=font_config)
+    # the QR code is the one data: URI the fetcher serves: it is ours, made above; any other is refused
+    return write_pdf(html, stylesheets=[fonts], font_config=font_config, own_data_uris=[qr_code])
 
 
 def certificate_file_ensure(certificate: Certificate) -> Certificate:

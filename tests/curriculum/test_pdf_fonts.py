@@ -4,18 +4,20 @@ import re
 from collections import Counter
 
 import pytest
+from django.contrib.staticfiles import finders
 from fontTools.ttLib import TTFont
 
 from curriculum.pdf import FONT_STACK, _font_faces
 
-FACE = re.compile(r'font-family: "(?P<family>[^"]+)"; font-weight: (?P<weight>\d+); src: url\("file://(?P<path>[^"]+)"\)')
+FACE = re.compile(r'font-family: "(?P<family>[^"]+)"; font-weight: (?P<weight>\d+); src: url\("[^"]*/static/(?P<name>[^"]+)"\)')
 AZERBAIJANI = "ABCÇDEƏFGĞHXIİJKQLMNOÖPRSŞTUÜVYZabcçdeəfgğhxıijkqlmnoöprsştuüvyz"
 RUSSIAN = "АБВГДЕЁЖЗИЙКЛМНОПРСТУФХЦЧШЩЪЫЬЭЮЯабвгдеёжзийклмнопрстуфхцчшщъыьэюя"
 PUNCTUATION = "0123456789.,;:!?()-–—«»№%/"
 
 
 def faces():
-    return [match.groupdict() for match in FACE.finditer(_font_faces())]
+    """The declared faces, each with the file its static URL names."""
+    return [{**match.groupdict(), "path": finders.find(match["name"])} for match in FACE.finditer(_font_faces())]
 
 
 def stack_families():

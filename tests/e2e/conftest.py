@@ -20,7 +20,7 @@ from people import services
 from tests.services import chromium_path, in_ci
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, BrowserContext, Page
+    from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page
 
 CHROMIUM_ARGS = [
     "--headless",
@@ -36,6 +36,43 @@ DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 375, "height": 740}
 LANGUAGES = ("az", "ru", "en")
 RESULTS_DIR = Path(__file__).resolve().parents[2] / "test-results"
+
+
+# Every page reports each Content-Security-Policy violation to the console, where PolicyViolations
+# collects it together with Chromium's own console messages about the policies; a test with any fails.
+REPORT_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  console.error(`Content Security Policy violation: ${event.effectiveDirective} refused ${event.blockedURI || "an inline resource"}`
+    + ` on ${event.documentURI} (${event.sourceFile || "the document"}:${event.lineNumber})`);
+});
+"""
+POLICY_MARKERS = ("Content Security Policy", "Content-Security-Policy", "Permissions-Policy", "Permissions policy")
+
+
+class PolicyViolations:
+    """The Content-Security-Policy and Permissions-Policy complaints of every page of the contexts it watches."""
+
+    def __init__(self) -> None:
+        self.messages: list[str] = []
+
+    def watch(self, ctx: BrowserContext) -> None:
+        ctx.add_init_script(REPORT_VIOLATIONS)
+        ctx.on("console", self._console)
+
+    def _console(self, message: ConsoleMessage) -> None:
+        if any(marker in message.text for marker in POLICY_MARKERS):
+            self.messages.append(message.text)
+
+
+@pytest.fixture
+def policy_violations() -> Iterator[PolicyViolations]:
+    """What the test's pages reported against the site's policies; the test fails if there is anything."""
+    violations = PolicyViolations()
+    yield violations
+    if violations.messages:
+        pytest.fail(
+            "The site broke its own Content-Security-Policy or Permissions-Policy:\n" + "\n".join(dict.fromkeys(violations.messages))
+        )
 
 
 @pytest.hookimpl(wrapper=True)
@@ -103,10 +140,11 @@ def _screenshot_on_failure(request: pytest.FixtureRequest, page: Page) -> None:
 
 
 @pytest.fixture
-def context(browser: Browser, demo_site: str) -> Iterator[BrowserContext]:
-    """A fresh browser context per test: no cookies or storage carried over."""
+def context(browser: Browser, demo_site: str, policy_violations: PolicyViolations) -> Iterator[BrowserContext]:
+    """A fresh browser context per test: no cookies or storage carried over; any policy violation fails the test."""
     ctx = browser.new_context(viewport=DESKTOP, base_url=demo_site, locale="en-GB")
     ctx.set_default_timeout(10_000)
+    policy_violations.watch(ctx)
     yield ctx
     ctx.close()
 
@@ -120,14 +158,17 @@ def page(request: pytest.FixtureRequest, context: BrowserContext) -> Iterator[Pa
 
 
 @pytest.fixture
-def new_page(request: pytest.FixtureRequest, browser: Browser, demo_site: str) -> Iterator[Callable[..., Page]]:
-    """Factory for pages in extra contexts (phone width, JavaScript off); closed and screenshotted after the test."""
+def new_page(
+    request: pytest.FixtureRequest, browser: Browser, demo_site: str, policy_violations: PolicyViolations
+) -> Iterator[Callable[..., Page]]:
+    """Factory for pages in extra contexts (phone width, JavaScript off); closed and screenshotted after the test, policies watched."""
     opened: list[tuple[BrowserContext, Page]] = []
 
     def open_page(**context_options: object) -> Page:
         options = {"viewport": DESKTOP, "base_url": demo_site, "locale": "en-GB", **context_options}
         ctx = browser.new_context(**options)
         ctx.set_default_timeout(10_000)
+        policy_violations.watch(ctx)
         extra_page = ctx.new_page()
         opened.append((ctx, extra_page))
         return extra_page

@@ -1,4 +1,4 @@
-"""Production settings refuse to start without their four variables and pass `check --deploy`."""
+"""Production settings refuse to start without their five variables and pass `check --deploy`."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ REQUIRED = {
     "ALLOWED_HOSTS": "rtcm.example.org",
     "DATABASE_URL": "postgres://rtcm:secret@127.0.0.1:5432/rtcm",
     "CELERY_BROKER_URL": "redis://127.0.0.1:6379/0",
+    "SITE_URL": "https://rtcm.example.org",
 }
 LOAD_SETTINGS = "from django.conf import settings; print(settings.DEBUG)"
 
@@ -59,6 +60,27 @@ def test_production_settings_refuse_a_short_secret_key():
 
     assert completed.returncode != 0
     assert "SECRET_KEY must be at least 50 characters" in _error(completed)
+
+
+@pytest.mark.parametrize("site_url", ["https://", "ftp://rtcm.example.org", "rtcm.example.org"])
+def test_production_settings_refuse_a_site_url_that_is_not_a_web_address(site_url):
+    completed = _python("-c", LOAD_SETTINGS, variables={**REQUIRED, "SITE_URL": site_url})
+
+    assert completed.returncode != 0
+    assert _error(completed).startswith("django.core.exceptions.ImproperlyConfigured: SITE_URL must ")
+
+
+def test_certificates_and_emails_link_to_the_site_url_in_production():
+    code = (
+        "import django; django.setup(); from curriculum.certificates import verification_url; "
+        "from curriculum.models import Certificate; "
+        "print(verification_url(Certificate(language='az', code='ABCD')))"
+    )
+
+    completed = _python("-c", code, variables=REQUIRED)
+
+    assert completed.returncode == 0, completed.stderr
+    assert completed.stdout.strip() == "https://rtcm.example.org/az/certificates/verify/ABCD/"
 
 
 def test_production_settings_start_with_debug_off_when_the_variables_are_set():

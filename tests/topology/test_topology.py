@@ -148,6 +148,7 @@ def launch(topology: Topology) -> Iterator[Callable[..., Launched]]:
             "DATABASE_URL": topology.database_url,
             "CELERY_BROKER_URL": topology.broker_url,
             "CELERY_QUEUE": topology.queue,
+            "SITE_URL": f"http://127.0.0.1:{port}",
             "SECURE_SSL_REDIRECT": "false",
             "HOST": "127.0.0.1",
             "PORT": str(port),

@@ -394,9 +394,15 @@ def delivered(module: ModulePage, coordinator: User) -> dict[str, object]:
     late_april = approve(april, late, "AZ", "government", User.Gender.MALE)
     approve(cancelled, UserFactory(role="trainee", email="cancelled@example.org"), "AZ", "government", User.Gender.MALE)
 
+    # Attendance is taken while the sessions run; once completed, their sheets only take corrections.
+    held = TrainingSession.objects.filter(pk__in=[first.pk, second.pk, april.pk])
+    held.update(status=SessionStatus.IN_PROGRESS)
     attend(first, coordinator, {1: [aysel_1, rashad_1, nino_1], 2: [aysel_1, rashad_1], 3: [aysel_1]})
     attend(second, coordinator, {1: [aysel_2, olena_2], 2: [aysel_2]})
     attend(april, coordinator, {1: [late_april], 2: [late_april], 3: [late_april]})
+    held.update(status=SessionStatus.COMPLETED)
+    for held_session in (first, second, april):
+        held_session.refresh_from_db()
 
     certify(aysel_1, CertificateKind.COMPLETION, datetime.date(2025, 3, 6))
     certify(rashad_1, CertificateKind.COMPLETION, datetime.date(2025, 3, 6), revoked=True)

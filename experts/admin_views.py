@@ -139,7 +139,9 @@ def roster_import(request: HttpRequest) -> HttpResponse:
         if report.can_import:
             name = default_storage.save(f"roster-imports/{uuid.uuid4().hex}-{os.path.basename(upload.name)}", ContentFile(content))
             request.session[IMPORT_SESSION_KEY] = {"path": name, "filename": upload.name}
-    return TemplateResponse(request, "experts/admin/import.html", _import_context(form, report))
+    # a file that cannot be read at all (damaged, not UTF-8, a zip bomb...) is refused: its message is on the page
+    status = 400 if report is not None and report.file_error else 200
+    return TemplateResponse(request, "experts/admin/import.html", _import_context(form, report), status=status)
 
 
 def _import_context(form: RosterImportForm, report: spreadsheets.ImportReport | None) -> dict[str, object]:

@@ -213,7 +213,7 @@ def test_no_page_answers_bad_input_in_its_query_string_with_a_server_error(site,
 
 
 @pytest.mark.parametrize("url", ["/en/", "/en/certificates/verify/NOTACODE/", "/en/experts/apply/", "/admin/", "/health/"])
-def test_trace_is_not_allowed(client, url):
+def test_trace_is_not_allowed(db, client, url):
     response = client.generic("TRACE", url)
 
     assert response.status_code == 405
@@ -221,7 +221,7 @@ def test_trace_is_not_allowed(client, url):
 
 
 @pytest.mark.parametrize("method", ["TRACK", "CONNECT", "PROPFIND", "FOO"])
-def test_a_method_the_platform_does_not_serve_is_not_allowed(client, method):
+def test_a_method_the_platform_does_not_serve_is_not_allowed(db, client, method):
     response = client.generic(method, "/en/")
 
     assert response.status_code == 405

@@ -131,7 +131,8 @@ def session_enrol(request: HttpRequest, pk: int) -> HttpResponse:
         if report.can_import:
             name = uploads.upload_stash(kind="enrolment", content=content)
             request.session[ENROL_SESSION_KEY] = {"path": name, "filename": upload.name, "session": session.pk}
-    return _enrol_page(request, session, form, report)
+    # a file that cannot be read at all (damaged, not UTF-8, a zip bomb...) is refused: its message is on the page
+    return _enrol_page(request, session, form, report, status=400 if report is not None and report.file_error else 200)
 
 
 def _enrol_forget(request: HttpRequest) -> None:

@@ -164,7 +164,8 @@ def module_pdf(request: HttpRequest, page_id: int) -> HttpResponse:
 
     from curriculum.models import ModulePdf
 
-    module = ModulePage.objects.live().public().filter(pk=page_id).first()
+    # `id` (the page's integer column), not `pk` (the link to it): a number past any integer is then no page, not an error
+    module = ModulePage.objects.live().public().filter(id=page_id).first()
     if module is None:
         raise Http404
     if not request.user.is_authenticated:

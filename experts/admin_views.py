@@ -140,7 +140,9 @@ def roster_import(request: HttpRequest) -> HttpResponse:
         if report.can_import:
             name = uploads.upload_stash(kind="roster", content=content)
             request.session[IMPORT_SESSION_KEY] = {"path": name, "filename": upload.name}
-    return TemplateResponse(request, "experts/admin/import.html", _import_context(form, report))
+    # a file that cannot be read at all (damaged, not UTF-8, a zip bomb...) is refused: its message is on the page
+    status = 400 if report is not None and report.file_error else 200
+    return TemplateResponse(request, "experts/admin/import.html", _import_context(form, report), status=status)
 
 
 def _import_forget(request: HttpRequest) -> None:

@@ -33,6 +33,7 @@ from experts.models import (
     LanguageLevel,
 )
 from experts.services import PublicConsent, bio_sanitise, expert_apply, expert_set_status
+from home.uploads import xlsx_archive_check
 from people.models import Country, Language, StakeholderCategory, User
 
 MAX_FILE_SIZE = 5 * 1024 * 1024
@@ -262,10 +263,27 @@ def _cell_text(value: object) -> str:
     return unicodedata.normalize("NFC", text).strip()
 
 
+def _row_texts(number: int, values: Iterable[object]) -> list[str]:
+    """A row's cells as text; a control character (a NUL above all, which PostgreSQL refuses) makes the file invalid."""
+    texts = [_cell_text(value) for value in values]
+    for text in texts:
+        found = _CONTROL_CHARACTERS.search(text)
+        if found:
+            raise _FileError(
+                _("Row %(row)s holds a control character (U+%(code)04X), which no field accepts; remove it and upload the file again.")
+                % {"row": number, "code": ord(found.group())}
+            )
+    return texts
+
+
 def _xlsx_rows(data: bytes) -> Iterator[tuple[int, list[str]]]:
     """The rows of the workbook's first sheet, numbered as Excel numbers them."""
     from openpyxl import load_workbook
 
+    try:
+        xlsx_archive_check(data)
+    except ValidationError as error:
+        raise _FileError(error.messages[0]) from error
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises a dozen types (zip, XML, key, value) for a damaged file
@@ -280,7 +298,7 @@ def _xlsx_rows(data: bytes) -> Iterator[tuple[int, list[str]]]:
             for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
                 if number > MAX_SCANNED_ROWS:
                     raise _FileError(_("The file has more than %(limit)s rows; split it into smaller files.") % {"limit": MAX_DATA_ROWS})
-                yield number, [_cell_text(value) for value in values]
+                yield number, _row_texts(number, values)
         except _FileError:
             raise
         except Exception as error:  # a damaged sheet fails while it is being read, with the same variety of errors
@@ -311,7 +329,7 @@ def _csv_rows(data: bytes) -> Iterator[tuple[int, list[str]]]:
         for number, values in enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), start=1):
             if number > MAX_SCANNED_ROWS:
                 raise _FileError(_("The file has more than %(limit)s rows; split it into smaller files.") % {"limit": MAX_DATA_ROWS})
-            yield number, [_csv_unquote(_cell_text(value)) for value in values]
+            yield number, [_csv_unquote(text) for text in _row_texts(number, values)]
     except csv.Error as error:
         raise _FileError(_("The file could not be read as CSV: %(error)s") % {"error": error}) from error
 

@@ -73,10 +73,10 @@ def test_confirming_without_a_checked_file_asks_for_the_file_again(as_coordinato
     assert response["Location"].endswith("/admin/roster/import/")
 
 
-def test_a_file_that_is_not_a_spreadsheet_is_reported(as_coordinator):
+def test_a_file_that_is_not_a_spreadsheet_is_refused_with_its_reason(as_coordinator):
     response = upload(as_coordinator, "hello", name="roster.txt")
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert response.context["report"].file_error
 
 

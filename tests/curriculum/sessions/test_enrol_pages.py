@@ -61,8 +61,8 @@ def test_confirming_with_nothing_checked_asks_for_the_file(as_coordinator, sessi
     assert response["Location"].endswith(f"/admin/sessions/{session.pk}/enrol/")
 
 
-def test_a_file_that_is_not_a_spreadsheet_is_reported(as_coordinator, session):
+def test_a_file_that_is_not_a_spreadsheet_is_refused_with_its_reason(as_coordinator, session):
     response = upload(as_coordinator, session, "hello", name="participants.txt")
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert response.context["report"].file_error

@@ -122,7 +122,8 @@ def attendance_correct(
     """Correct one mark of a completed session with a reason; revoke or issue the participant's certificate as the
     completion rule now says; tell the coordinators (and the participant when the certificate changed)."""
     # the session's row is the lock: corrections of one session run one after another, so two cannot both issue
-    locked = TrainingSession.objects.select_for_update().select_related("module", "venue_country").get(pk=session.pk)
+    # of the session row only: PostgreSQL refuses to lock the nullable side of the venue country's outer join
+    locked = TrainingSession.objects.select_for_update(of=("self",)).select_related("module", "venue_country").get(pk=session.pk)
     if not attendance_locked(locked):
         raise ValidationError(_("The session is not completed yet: change the attendance on the sheet."), code="not_completed")
     reason = (reason or "").strip()

@@ -732,3 +732,30 @@ def test_a_draft_cancelled_or_completed_session_is_not_completed_again(finished_
         certificates.session_complete(session=finished_session, completed_by=coordinator)
 
     assert refused.value.code == code
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_to_one_valid_certificate_per_enrolment_keeps_the_certificates_both_ways(participant, completed, coordinator):
+    from django.db.migrations.executor import MigrationExecutor
+
+    first, second = participant(5), participant(5)
+    completed()
+    kept, revoked = Certificate.objects.get(application=first), Certificate.objects.get(application=second)
+    certificates.certificate_revoke(certificate=revoked, revoked_by=coordinator, reason="Issued by mistake")
+    rows = list(Certificate.objects.order_by("pk").values_list("pk", "application_id", "code", "kind", "revoked_at", "revoked_reason"))
+    before, after = (
+        ("curriculum", "0007_attendance_correction_certificate_outcome"),
+        ("curriculum", "0008_certificates_one_valid_per_enrolment"),
+    )
+
+    executor = MigrationExecutor(connection)
+    executor.migrate([before])
+    executor = MigrationExecutor(connection)
+    executor.migrate([after])
+
+    assert (
+        list(Certificate.objects.order_by("pk").values_list("pk", "application_id", "code", "kind", "revoked_at", "revoked_reason")) == rows
+    )
+    assert {kept.pk, revoked.pk} == {pk for pk, *_rest in rows}
+    with pytest.raises(IntegrityError), transaction.atomic():
+        _second_certificate(kept)

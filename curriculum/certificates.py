@@ -2,8 +2,10 @@
 
 What a certificate says (name, module title, dates, hours, place) is copied onto its row when it is
 issued, in the trainee's language, so a PDF rendered again later says the same; the row also keeps
-the module page's published revision that was taught. Issuing is idempotent: the database allows
-one certificate per enrolment, a second attempt (a retried task, a second worker) gets the first.
+the module page's published revision that was taught. Issuing is idempotent: an enrolment that holds a
+certificate (valid, or revoked: a revoked one is not issued again by a rerun) gets nothing new, and the database
+allows one valid certificate per enrolment, so a second attempt (a retried task, a second worker) gets the first.
+Only a correction of the attendance replaces a certificate: it revokes the old kind and issues the new one.
 """
 
 from __future__ import annotations
@@ -168,8 +170,14 @@ def certificate_file_ensure(certificate: Certificate) -> Certificate:
     return certificate
 
 
+def valid_certificate(application: SessionApplication) -> Certificate | None:
+    """The enrolment's certificate that stands (not revoked), or None: the database allows at most one."""
+    return Certificate.objects.filter(application_id=application.pk, revoked_at__isnull=True).first()
+
+
 def _certificate_of(application: SessionApplication) -> Certificate | None:
-    return Certificate.objects.filter(application_id=application.pk).first()
+    """What the enrolment holds: its valid certificate, else its latest revoked one, else None."""
+    return valid_certificate(application) or Certificate.objects.filter(application_id=application.pk).first()
 
 
 def _place(session: TrainingSession) -> str:
@@ -209,9 +217,9 @@ def _certificate_create(application: SessionApplication, kind: str) -> tuple[Cer
         with transaction.atomic():  # a savepoint: the caller's transaction survives a lost race
             return Certificate.objects.create(application=application, **fields), True
     except IntegrityError:
-        existing = _certificate_of(application)
+        existing = valid_certificate(application)
         if existing is None:
-            raise  # not the one-per-enrolment constraint (a code drawn twice): let the task retry
+            raise  # not the one-valid-per-enrolment constraint (a code drawn twice): let the task retry
         return existing, False
 
 
@@ -233,7 +241,7 @@ def certificate_issue(*, application: SessionApplication, kind: str) -> Certific
 
 def certificate_record(*, application: SessionApplication, kind: str) -> tuple[Certificate, bool]:
     """Issue the participant's certificate of `kind` without rendering its PDF yet (the first download renders it):
-    the row, once per enrolment; `created` is False when the enrolment has one already."""
+    the row, once per enrolment; `created` is False when the enrolment holds one already (valid or revoked)."""
     if kind not in CertificateKind.values:
         raise ValidationError(_("This kind of certificate is not known."), code="unknown_kind")
     existing = _certificate_of(application)
@@ -330,13 +338,25 @@ def certificate_revoke(*, certificate: Certificate, revoked_by: User, reason: st
     return locked
 
 
+@transaction.atomic
+def certificate_replace(*, certificate: Certificate, kind: str, revoked_by: User, reason: str) -> tuple[Certificate, bool]:
+    """Revoke a valid certificate with a reason and issue the enrolment's certificate of `kind` in its place (its PDF is
+    rendered at the first download); `created` is False when another process issued the valid one first."""
+    if kind not in CertificateKind.values:
+        raise ValidationError(_("This kind of certificate is not known."), code="unknown_kind")
+    if certificate.kind == kind:
+        raise ValidationError(_("The certificate is already of this kind."), code="same_kind")
+    revoked = certificate_revoke(certificate=certificate, revoked_by=revoked_by, reason=reason)
+    return _certificate_create(revoked.application, kind)
+
+
 def certificate_by_code(raw_code: str) -> Certificate | None:
     """The certificate with this code, as typed or scanned (case, spaces and hyphens ignored), or None."""
     return Certificate.objects.select_related("application__trainee").filter(code=normalised_code(raw_code)).first()
 
 
 def certificates_of(user: User) -> QuerySet[Certificate]:
-    """A trainee's certificates, newest first (for My learning)."""
+    """A trainee's certificates, valid and revoked, newest first (for My learning)."""
     return Certificate.objects.filter(application__trainee=user).select_related("application__session")
 
 

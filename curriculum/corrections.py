@@ -2,9 +2,11 @@
 
 Once a session is completed its certificates follow from the attendance, so the attendance sheet is read-only and a
 mark changes only through a correction: the session's trainer or a coordinator gives the participant, the day, the
-new mark and a reason. The completion rule is evaluated again for that participant; a certificate that no longer
-matches is revoked (with the reason), a certificate now due and missing is issued (exactly once: the database holds one
-per enrolment). The coordinators are told by e-mail, and the participant too when their certificate changed.
+new mark and a reason. The completion rule is evaluated again for that participant; a certificate that is no longer due
+is revoked (with the reason), one of the wrong kind (completion where participation is now due, or the other way) is
+revoked and replaced by one of the due kind, and a certificate now due and missing is issued. Exactly once: the database
+allows one valid certificate per enrolment, and corrections of one session run one after another. The coordinators
+are told by e-mail, and the participant too when their certificate changed.
 """
 
 from __future__ import annotations
@@ -61,8 +63,11 @@ def _coordinators() -> list[User]:
     return list(User.objects.filter(groups__name=COORDINATOR.group_name, is_active=True).exclude(email="").distinct().order_by("pk"))
 
 
-def _tell_coordinators(correction: AttendanceCorrection, application: SessionApplication, due: str | None) -> int:
-    """E-mail every coordinator about the correction, each in their language; returns how many were queued."""
+def _tell_coordinators(
+    correction: AttendanceCorrection, application: SessionApplication, replacement: Certificate | None, not_issued: str | None
+) -> int:
+    """E-mail every coordinator about the correction, each in their language, with the kind of the certificate that replaced
+    the old one, or the kind now due that was not issued (the enrolment's certificate had been revoked); returns how many."""
     session = application.session
     told = 0
     for coordinator in _coordinators():
@@ -77,7 +82,8 @@ def _tell_coordinators(correction: AttendanceCorrection, application: SessionApp
                     "application": application,
                     "session": session,
                     "module": module,
-                    "due_label": str(CertificateKind(due).label) if due else "",
+                    "replacement_label": str(replacement.get_kind_display()) if replacement is not None else "",
+                    "due_label": str(CertificateKind(not_issued).label) if not_issued else "",
                     "url": _absolute(reverse("sessions:applications", args=[session.pk])),
                 },
             )
@@ -86,15 +92,25 @@ def _tell_coordinators(correction: AttendanceCorrection, application: SessionApp
     return told
 
 
-def _tell_participant_of_revocation(application: SessionApplication) -> None:
+def _tell_participant_of_revocation(application: SessionApplication, replacement: Certificate | None = None) -> None:
+    """E-mail the participant, in their language, that their certificate was revoked, or replaced by `replacement`."""
     trainee = application.trainee
     language = trainee.preferred_language or settings.LANGUAGE_CODE
     with translation.override(language):
         module = application.session.module.localized
-        subject = _("Your certificate for “%(module)s” has been revoked") % {"module": module.title}
+        if replacement is None:
+            subject = _("Your certificate for “%(module)s” has been revoked") % {"module": module.title}
+        else:
+            subject = _("Your certificate for “%(module)s” has been replaced") % {"module": module.title}
         body = render_to_string(
             "curriculum/email/certificate_revoked.txt",
-            {"application": application, "session": application.session, "module": module, "url": _absolute(reverse("my_learning"))},
+            {
+                "application": application,
+                "session": application.session,
+                "module": module,
+                "replacement_label": str(replacement.get_kind_display()) if replacement is not None else "",
+                "url": _absolute(reverse("my_learning")),
+            },
         )
     outbound_email_queue(to=trainee.email, subject=subject, body_text=body, language=language)
 
@@ -106,7 +122,8 @@ def attendance_correct(
     """Correct one mark of a completed session with a reason; revoke or issue the participant's certificate as the
     completion rule now says; tell the coordinators (and the participant when the certificate changed)."""
     # the session's row is the lock: corrections of one session run one after another, so two cannot both issue
-    locked = TrainingSession.objects.select_for_update().select_related("module", "venue_country").get(pk=session.pk)
+    # of the session row only: PostgreSQL refuses to lock the nullable side of the venue country's outer join
+    locked = TrainingSession.objects.select_for_update(of=("self",)).select_related("module", "venue_country").get(pk=session.pk)
     if not attendance_locked(locked):
         raise ValidationError(_("The session is not completed yet: change the attendance on the sheet."), code="not_completed")
     reason = (reason or "").strip()
@@ -134,13 +151,18 @@ def attendance_correct(
         mark.save(update_fields=["present", "recorded_by", "recorded_at"])
 
     due = certificates.certificate_kind(_completion_of(locked, application))
-    held = Certificate.objects.filter(application=application).first()
-    outcome = CertificateOutcome.UNCHANGED
-    if held is not None and held.is_valid and held.kind != due:
-        revoke_reason = _("Attendance corrected: %(reason)s") % {"reason": reason}
-        certificates.certificate_revoke(certificate=held, revoked_by=corrected_by, reason=revoke_reason[:REASON_MAX_LENGTH])
+    valid = certificates.valid_certificate(application)
+    held_any = valid is not None or Certificate.objects.filter(application=application).exists()
+    revoke_reason = (_("Attendance corrected: %(reason)s") % {"reason": reason})[:REASON_MAX_LENGTH]
+    outcome, replacement = CertificateOutcome.UNCHANGED, None
+    if valid is not None and due is None:
+        certificates.certificate_revoke(certificate=valid, revoked_by=corrected_by, reason=revoke_reason)
         outcome = CertificateOutcome.REVOKED
-    elif held is None and due is not None:
+    elif valid is not None and valid.kind != due:
+        replacement, _created = certificates.certificate_replace(certificate=valid, kind=due, revoked_by=corrected_by, reason=revoke_reason)
+        outcome = CertificateOutcome.REPLACED
+    elif not held_any and due is not None:
+        # an enrolment whose certificate was revoked (by a coordinator, or by an earlier correction) gets no new one here
         _certificate, created = certificates.certificate_record(application=application, kind=due)
         if created:
             outcome = CertificateOutcome.ISSUED
@@ -149,9 +171,10 @@ def attendance_correct(
     )
     if outcome == CertificateOutcome.ISSUED:
         enrolment.notify(application, NoticeKind.CERTIFICATE)
-    elif outcome == CertificateOutcome.REVOKED:
-        _tell_participant_of_revocation(application)
-    _tell_coordinators(correction, application, due if outcome == CertificateOutcome.REVOKED else None)
+    elif outcome in {CertificateOutcome.REVOKED, CertificateOutcome.REPLACED}:
+        _tell_participant_of_revocation(application, replacement)
+    not_issued = due if valid is None and held_any and due is not None else None
+    _tell_coordinators(correction, application, replacement, not_issued)
     return correction
 
 

@@ -44,8 +44,10 @@ def session_applications(request: HttpRequest, pk: int) -> HttpResponse:
             _decide(request, form)
             return redirect("sessions:applications", pk=session.pk)
         status = 400
-    applications = session.applications.select_related("trainee__organisation", "country", "category", "certificate").order_by(
-        "created_at", "pk"
+    applications = (
+        session.applications.select_related("trainee__organisation", "country", "category")
+        .prefetch_related("certificates")  # newest first: the valid one, then those it replaced
+        .order_by("created_at", "pk")
     )
     return TemplateResponse(
         request,

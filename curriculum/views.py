@@ -345,6 +345,7 @@ def session_attendance_correct(request: HttpRequest, session_id: int) -> HttpRes
     outcome = {
         CertificateOutcome.ISSUED: _("The participant's certificate has been issued."),
         CertificateOutcome.REVOKED: _("The participant's certificate has been revoked."),
+        CertificateOutcome.REPLACED: _("The participant's certificate has been revoked and replaced by one of the kind now due."),
     }.get(correction.certificate_outcome, _("The participant's certificate is unchanged."))
     messages.success(request, _("The correction is saved and the coordinators are told.") + " " + outcome)
     return redirect(f"{reverse('session_attendance', args=[session.pk])}?day={day.isoformat()}")

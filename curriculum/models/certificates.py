@@ -1,4 +1,8 @@
-"""Certificates of participation and completion: one per enrolment, verifiable by an unguessable code, revocable."""
+"""Certificates of participation and completion: at most one valid per enrolment, verifiable by an unguessable code, revocable.
+
+An enrolment may hold several certificates over time (a correction of the attendance that changes the kind due revokes
+the old certificate and issues one of the new kind), but the database allows only one that is not revoked.
+"""
 
 from __future__ import annotations
 
@@ -46,9 +50,7 @@ class CertificateKind(models.TextChoices):
 class Certificate(models.Model):
     """A trainee's certificate for one session, as issued: what it says is copied here, so it never changes afterwards."""
 
-    application = models.OneToOneField(
-        SessionApplication, verbose_name=_("enrolment"), on_delete=models.CASCADE, related_name="certificate"
-    )
+    application = models.ForeignKey(SessionApplication, verbose_name=_("enrolment"), on_delete=models.CASCADE, related_name="certificates")
     kind = models.CharField(_("kind"), max_length=13, choices=CertificateKind.choices)
     language = models.CharField(_("language"), max_length=2, choices=settings.LANGUAGES)
     code = models.CharField(_("code"), max_length=32, unique=True, default=certificate_code, editable=False)
@@ -80,6 +82,10 @@ class Certificate(models.Model):
         verbose_name = _("certificate")
         verbose_name_plural = _("certificates")
         constraints = [
+            # revoked certificates stay (their codes must still verify as revoked); only one may stand at a time
+            models.UniqueConstraint(
+                fields=["application"], condition=models.Q(revoked_at__isnull=True), name="certificate_one_valid_per_enrolment"
+            ),
             models.CheckConstraint(condition=models.Q(kind__in=CertificateKind.values), name="certificate_kind_known"),
             models.CheckConstraint(
                 condition=models.Q(language__in=[code for code, _name in settings.LANGUAGES]), name="certificate_language_known"

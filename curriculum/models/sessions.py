@@ -292,6 +292,7 @@ class CertificateOutcome(models.TextChoices):
     UNCHANGED = "", _("Certificate unchanged")
     ISSUED = "issued", _("Certificate issued")
     REVOKED = "revoked", _("Certificate revoked")
+    REPLACED = "replaced", _("Certificate replaced by one of the other kind")
 
 
 class AttendanceCorrection(models.Model):

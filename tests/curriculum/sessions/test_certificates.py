@@ -7,6 +7,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+import threading
 from decimal import Decimal
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -15,7 +16,7 @@ import pytest
 import segno
 from django.conf.urls.i18n import i18n_patterns
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.urls import Resolver404, path, resolve
 from django.utils import timezone, translation
 from django.utils.formats import date_format
@@ -259,33 +260,120 @@ def test_a_certificate_another_worker_created_meanwhile_is_returned_instead_of_a
     certificate = issued()
     lookups: list[int] = []
 
-    def first_not_seen_then_found(application):
+    real_valid_certificate = certificates.valid_certificate
+
+    def not_seen(application):
         lookups.append(application.pk)
-        return None if len(lookups) == 1 else Certificate.objects.filter(application_id=application.pk).first()
+        return None
 
-    monkeypatch.setattr(certificates, "_certificate_of", first_not_seen_then_found)
+    def found_after_the_refused_insert(application):
+        lookups.append(application.pk)
+        return real_valid_certificate(application)
 
-    again = certificates.certificate_issue(application=certificate.application, kind=CertificateKind.COMPLETION)
+    monkeypatch.setattr(certificates, "_certificate_of", not_seen)
+    monkeypatch.setattr(certificates, "valid_certificate", found_after_the_refused_insert)
+
+    again = certificates.certificate_issue(application=certificate.application, kind=CertificateKind.PARTICIPATION)
 
     assert again.pk == certificate.pk
     assert len(lookups) == 2  # the lookup after the refused insert found the first certificate
     assert Certificate.objects.count() == 1
 
 
-def test_the_database_refuses_a_second_certificate_for_one_enrolment(issued):
+def _second_certificate(certificate: Certificate) -> Certificate:
+    return Certificate.objects.create(
+        application=certificate.application,
+        kind=CertificateKind.PARTICIPATION,
+        language="en",
+        holder_name="Someone Else",
+        module_title="A module",
+        start_date=certificate.start_date,
+        end_date=certificate.end_date,
+        place="Bakı",
+    )
+
+
+def test_the_database_refuses_a_second_valid_certificate_for_one_enrolment(issued):
     certificate = issued()
 
     with pytest.raises(IntegrityError), transaction.atomic():
-        Certificate.objects.create(
-            application=certificate.application,
-            kind=CertificateKind.PARTICIPATION,
-            language="en",
-            holder_name="Someone Else",
-            module_title="A module",
-            start_date=certificate.start_date,
-            end_date=certificate.end_date,
-            place="Bakı",
+        _second_certificate(certificate)
+
+    assert Certificate.objects.count() == 1
+
+
+def test_the_database_refuses_to_restore_a_revoked_certificate_beside_its_replacement(issued, coordinator):
+    certificate = issued()
+    certificates.certificate_revoke(certificate=certificate, revoked_by=coordinator, reason="Kind corrected")
+    _second_certificate(certificate)
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Certificate.objects.filter(pk=certificate.pk).update(revoked_at=None, revoked_by=None, revoked_reason="")
+
+
+def test_an_enrolment_whose_certificate_was_revoked_may_hold_a_new_valid_one(issued, coordinator):
+    certificate = issued()
+    certificates.certificate_revoke(certificate=certificate, revoked_by=coordinator, reason="Kind corrected")
+
+    new = _second_certificate(certificate)
+
+    assert list(Certificate.objects.filter(application=certificate.application, revoked_at=None)) == [new]
+    assert certificates.valid_certificate(certificate.application) == new
+
+
+def test_replacing_a_certificate_revokes_it_and_issues_the_other_kind_once(issued, coordinator):
+    certificate = issued()
+
+    new, created = certificates.certificate_replace(
+        certificate=certificate, kind=CertificateKind.PARTICIPATION, revoked_by=coordinator, reason="Attendance corrected: x"
+    )
+
+    assert created and new.kind == CertificateKind.PARTICIPATION and new.is_valid
+    assert not Certificate.objects.get(pk=certificate.pk).is_valid
+    with pytest.raises(ValidationError) as refused:
+        certificates.certificate_replace(
+            certificate=certificate, kind=CertificateKind.PARTICIPATION, revoked_by=coordinator, reason="Attendance corrected: x"
         )
+    assert refused.value.code == "already_revoked"
+    assert Certificate.objects.filter(application=certificate.application, revoked_at=None).count() == 1
+
+
+def test_a_rerun_of_the_issuing_task_does_not_issue_again_a_certificate_a_coordinator_revoked(issued, finished_session, coordinator):
+    certificate = issued()
+    certificates.certificate_revoke(certificate=certificate, revoked_by=coordinator, reason="Attendance sheet forged")
+
+    assert certificates_issue.apply(args=[finished_session.pk]).get() == 0
+    assert list(Certificate.objects.values_list("pk", flat=True)) == [certificate.pk]
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_simultaneous_inserts_of_a_valid_certificate_for_one_enrolment_leave_one(participant, completed, coordinator):
+    application = participant(5)
+    completed()
+    certificate = Certificate.objects.get(application=application)
+    certificates.certificate_revoke(certificate=certificate, revoked_by=coordinator, reason="Kind corrected")
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def insert() -> None:
+        try:
+            barrier.wait()
+            with transaction.atomic():
+                _second_certificate(certificate)
+            outcomes.append("created")
+        except IntegrityError:
+            outcomes.append("refused")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=insert) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert sorted(outcomes) == ["created", "refused"]
+    assert Certificate.objects.filter(application=certificate.application, revoked_at=None).count() == 1
 
 
 def test_a_participant_whose_account_has_no_name_gets_no_certificate_and_the_others_do(participant, completed):
@@ -644,3 +732,30 @@ def test_a_draft_cancelled_or_completed_session_is_not_completed_again(finished_
         certificates.session_complete(session=finished_session, completed_by=coordinator)
 
     assert refused.value.code == code
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_to_one_valid_certificate_per_enrolment_keeps_the_certificates_both_ways(participant, completed, coordinator):
+    from django.db.migrations.executor import MigrationExecutor
+
+    first, second = participant(5), participant(5)
+    completed()
+    kept, revoked = Certificate.objects.get(application=first), Certificate.objects.get(application=second)
+    certificates.certificate_revoke(certificate=revoked, revoked_by=coordinator, reason="Issued by mistake")
+    rows = list(Certificate.objects.order_by("pk").values_list("pk", "application_id", "code", "kind", "revoked_at", "revoked_reason"))
+    before, after = (
+        ("curriculum", "0007_attendance_correction_certificate_outcome"),
+        ("curriculum", "0008_certificates_one_valid_per_enrolment"),
+    )
+
+    executor = MigrationExecutor(connection)
+    executor.migrate([before])
+    executor = MigrationExecutor(connection)
+    executor.migrate([after])
+
+    assert (
+        list(Certificate.objects.order_by("pk").values_list("pk", "application_id", "code", "kind", "revoked_at", "revoked_reason")) == rows
+    )
+    assert {kept.pk, revoked.pk} == {pk for pk, *_rest in rows}
+    with pytest.raises(IntegrityError), transaction.atomic():
+        _second_certificate(kept)

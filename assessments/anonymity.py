@@ -17,6 +17,10 @@ The rule (docs/surveys.md, "Anonymity"), with k the instrument's `min_group_size
    only: no number, day, country, category or gender. Its rows, and the free texts on the results
    pages, follow a random key or the texts' own order, never the order of submission.
 4. **Storage.** The respondent row keeps only the day of submission (midnight), like the response.
+5. **Time.** A scope counts only once its answering window has closed: the day after a round's deadline, or after
+   the last day a session's survey can be answered (`services.session_survey_closes`). Until then its responses
+   count nowhere and a view of it says when the survey closes, so a view taken before and after one person answers
+   is the same; after closing no answer is taken (the windows refuse it), so what was shown never changes.
 """
 
 from __future__ import annotations
@@ -27,11 +31,13 @@ from functools import reduce
 from operator import or_
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from assessments.models import Instrument, Response
+from assessments.models import Instrument, Purpose, Response, Round, SessionSurvey
+from curriculum.models import TrainingSession
 
 if TYPE_CHECKING:
     from assessments.results import ResultFilters
@@ -68,6 +74,121 @@ def small_scopes(instrument: Instrument | None = None) -> list[tuple[int, int | 
     )
 
 
+Scope = tuple[int, int | None, int | None]
+
+
+def closing_day(
+    purpose: str,
+    *,
+    deadline: datetime.date | None = None,
+    start_date: datetime.date | None = None,
+    end_date: datetime.date | None = None,
+    months: int = 3,
+) -> datetime.date | None:
+    """The last day a scope can be answered: its round's deadline, or its session's window for the purpose; None for
+    a scope with neither (no link can answer it)."""
+    if deadline is not None:
+        return deadline
+    if start_date is None or end_date is None:
+        return None
+    from assessments.services import session_survey_closes
+
+    return session_survey_closes(purpose, start_date=start_date, end_date=end_date, months=months)
+
+
+def is_open(closes: datetime.date | None, today: datetime.date | None = None) -> bool:
+    """Whether a scope closing on `closes` may still be answered (rule 5)."""
+    return closes is not None and (today or timezone.localdate()) <= closes
+
+
+def withheld_scopes(instrument: Instrument | None = None, today: datetime.date | None = None) -> list[Scope]:
+    """The (instrument, round, session) scopes of anonymous instruments (or the one given) that count nowhere: those
+    holding fewer than their minimum (rule 1) and those still open (rule 5). Two queries at most."""
+    responses = Response.objects.filter(instrument__is_anonymous=True)
+    if instrument is not None:
+        if not instrument.is_anonymous:
+            return []
+        responses = responses.filter(instrument=instrument)
+    rows = list(
+        responses.values("instrument_id", *SCOPE_FIELDS)
+        .annotate(
+            n=Count("pk"),
+            k=F("instrument__min_group_size"),
+            purpose=F("instrument__purpose"),
+            deadline=F("round__deadline"),
+            start=F("session__start_date"),
+            end=F("session__end_date"),
+        )
+        .order_by()
+    )
+    follow_ups = {row["session_id"] for row in rows if row["purpose"] == Purpose.FOLLOW_UP and row["session_id"] is not None}
+    months = (
+        dict(
+            SessionSurvey.objects.filter(session_id__in=follow_ups, purpose=Purpose.FOLLOW_UP).values_list("session_id", "follow_up_months")
+        )
+        if follow_ups
+        else {}
+    )
+    today = today or timezone.localdate()
+    return [
+        (row["instrument_id"], row["round_id"], row["session_id"])
+        for row in rows
+        if row["n"] < row["k"]
+        or is_open(
+            closing_day(
+                row["purpose"],
+                deadline=row["deadline"],
+                start_date=row["start"],
+                end_date=row["end"],
+                months=months.get(row["session_id"], 3),
+            ),
+            today,
+        )
+    ]
+
+
+def withheld_q(prefix: str = "", instrument: Instrument | None = None) -> Q:
+    """Matches the responses (through `prefix`) in a scope that counts nowhere (rules 1 and 5)."""
+    return scopes_q(withheld_scopes(instrument), prefix)
+
+
+def scope_closes(instrument: Instrument, filters: ResultFilters) -> datetime.date | None:
+    """The last day the round or session a view is filtered on can be answered (None without one, or unknown)."""
+    if filters.round_id is not None:
+        deadline = Round.objects.filter(pk=filters.round_id).values_list("deadline", flat=True).first()
+        return deadline
+    if filters.session_id is not None:
+        session = TrainingSession.objects.filter(pk=filters.session_id).prefetch_related("surveys").first()
+        if session is None:
+            return None
+        from assessments.services import follow_up_months
+
+        return closing_day(instrument.purpose, start_date=session.start_date, end_date=session.end_date, months=follow_up_months(session))
+    return None
+
+
+def closing_message(closes: datetime.date) -> str:
+    """The sentence that says why an open anonymous survey shows nothing yet."""
+    return _(
+        "This survey is anonymous: its results appear once it has closed, so that nobody can learn one person's answers by "
+        "looking before and after they answer. It can be answered until %(date)s; the results appear the day after."
+    ) % {"date": closes.strftime("%d.%m.%Y")}
+
+
+def counted_count() -> Subquery:
+    """For an annotation of instruments: how many of its responses count (all for a named instrument; for an anonymous
+    one, only those of closed scopes of at least the minimum, a figure that does not move as answers arrive)."""
+    counted = (
+        Response.objects.filter(instrument_id=OuterRef("pk"))
+        .exclude(withheld_q())
+        .order_by()
+        .values("instrument_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Subquery(counted)
+
+
 def scopes_q(scopes: list[tuple[int, int | None, int | None]], prefix: str = "") -> Q:
     """Matches the responses (through `prefix`, e.g. "response__") of those scopes; the small scopes are few."""
     conditions = [
@@ -87,7 +208,7 @@ def counted_responses(instrument: Instrument) -> QuerySet[Response]:
     responses = Response.objects.filter(instrument=instrument)
     if not instrument.is_anonymous:
         return responses
-    return responses.exclude(small_scopes_q(instrument=instrument))
+    return responses.exclude(withheld_q(instrument=instrument))
 
 
 def release(instrument: Instrument) -> Release:
@@ -143,6 +264,10 @@ class ViewCheck:
 
 def view_check(instrument: Instrument, filters: ResultFilters) -> ViewCheck:
     """Check a view against the rule: a released filter, and a group of at least the minimum."""
+    if instrument.is_anonymous:
+        closes = scope_closes(instrument, filters)
+        if is_open(closes):
+            return ViewCheck(0, closing_message(closes))  # type: ignore[arg-type]
     if instrument.is_anonymous and not release(instrument).allows(filters):
         return ViewCheck(0, filter_message(instrument))
     total = counted_responses(instrument).filter(**filters.response_lookups()).count()
@@ -162,12 +287,13 @@ def by_country(purpose: str, prefix: str = "response__") -> tuple[Q, int]:
     """For means of a purpose's answers by country (the priority matrix's evaluation feedback): which answers may count, and the
     smallest group of anonymous answers such a mean may stand on.
 
-    An anonymous form counts only where its country filter is released (rule 2) and outside its small scopes (rule 1): a
+    An anonymous form counts only where its country filter is released (rule 2) and outside its small and open scopes
+    (rules 1 and 5): a
     country's mean is then a union of whole groups of at least k, and no results page minus it leaves fewer than k.
     """
     anonymous = list(Instrument.objects.filter(purpose=purpose, is_anonymous=True, responses__isnull=False).distinct())
     withheld = [instrument.pk for instrument in anonymous if "country_id" not in release(instrument).released]
-    condition = ~small_scopes_q(prefix)
+    condition = ~withheld_q(prefix)
     if withheld:
         condition &= ~Q(**{f"{prefix}instrument_id__in": withheld})
     minimum = max((instrument.min_group_size for instrument in anonymous), default=1)

@@ -234,6 +234,8 @@ def priority_tallies(round_ids: Iterable[int] | None) -> dict[tuple[int, int | N
     )
     if round_ids:
         answers = answers.filter(response__round_id__in=list(round_ids))
+    # an anonymous questionnaire's answers count once its round has closed, and from at least its minimum (`anonymity`)
+    answers = answers.exclude(anonymity.withheld_q("response__"))
     tallies: dict[tuple[int, int | None, int], Tally] = defaultdict(Tally)
     grouped = (
         answers.values_list("response__country_id", "response__category_id", "chapter_id", "score", "not_applicable")
@@ -457,7 +459,9 @@ def snapshot_compute(snapshot: MatrixSnapshot, progress: Callable[[int], None] |
             "priority_answers": answers_in,
             "responses": Response.objects.filter(
                 instrument__purpose=Purpose.NEEDS_ASSESSMENT, **({"round_id__in": round_ids} if round_ids else {})
-            ).count(),
+            )
+            .exclude(anonymity.withheld_q())
+            .count(),
             "evaluation_answers": sum(n for _mean, n in further.values()),
             "participant_days": sum(d.participant_days for d in delivered.values()),
             "cells": len(cells),

@@ -296,7 +296,8 @@ def _cell_answers(cell: MatrixCell) -> QuerySet[Answer]:
     round_ids = cell.snapshot.parameters.get("rounds") or []
     if round_ids:
         answers = answers.filter(response__round_id__in=round_ids)
-    return answers
+    # as the recompute counts them: an anonymous questionnaire's open or small scopes count nowhere (`anonymity`)
+    return answers.exclude(anonymity.withheld_q("response__"))
 
 
 @dataclass

@@ -509,10 +509,11 @@ def _knowledge_table(sessions: QuerySet[TrainingSession], language: str) -> tupl
 def _evaluation_table(sessions: QuerySet[TrainingSession], language: str) -> tuple[PackTable, int]:
     """The mean of every Likert question of the sessions' evaluations, by question code (two queries, and one for the count).
 
-    A session's answers to an anonymous evaluation count only once they reach its minimum (`anonymity`): a pack
-    of one period minus the pack of a shorter one then never leaves fewer people's answers than that.
+    A session's answers to an anonymous evaluation count only once its evaluation has closed and they reach its
+    minimum (`anonymity`): a pack of one period minus the pack of a shorter one, or the same pack fetched before and
+    after one person answers, then never leaves fewer people's answers than that.
     """
-    small_scopes = anonymity.small_scopes()
+    small_scopes = anonymity.withheld_scopes()
     answers = Answer.objects.filter(
         response__session__in=sessions,
         response__instrument__purpose=Purpose.SESSION_EVALUATION,

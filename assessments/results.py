@@ -119,7 +119,7 @@ def filtered_answers(instrument: Instrument, filters: ResultFilters, questions: 
         return Answer.objects.filter(question_id__in=[question.pk for question in questions])
     answers = Answer.objects.filter(response__instrument=instrument, **filters.response_lookups("response__"))
     if instrument.is_anonymous:
-        answers = answers.exclude(anonymity.small_scopes_q("response__", instrument))
+        answers = answers.exclude(anonymity.withheld_q("response__", instrument))
     return answers
 
 

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count
+from django.db.models.functions import Coalesce
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -89,7 +89,8 @@ class ResultFilterForm(forms.Form):
 def results_index(request: HttpRequest) -> HttpResponse:
     """Every instrument with its number of responses, linking to its results."""
     _require_results_reader(request)
-    instruments = Instrument.objects.annotate(response_count=Count("responses")).order_by("purpose", "code", "-version")
+    # an anonymous instrument counts only its closed scopes of at least its minimum: a figure that does not move per answer
+    instruments = Instrument.objects.annotate(response_count=Coalesce(anonymity.counted_count(), 0)).order_by("purpose", "code", "-version")
     return TemplateResponse(request, "assessments/admin/results_index.html", {"instruments": instruments})
 
 

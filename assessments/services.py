@@ -123,6 +123,16 @@ def add_months(day: datetime.date, months: int) -> datetime.date:
     raise ValueError(day)  # pragma: no cover - every month has a 28th
 
 
+def session_survey_closes(purpose: str, *, start_date: datetime.date, end_date: datetime.date, months: int = 3) -> datetime.date:
+    """The last day a session's survey of `purpose` can be answered (as `session_window` says): the first day for the
+    pre-test, 30 days after the last day for the evaluation and the post-test, the follow-up's opening plus 60 days."""
+    if purpose == Purpose.PRE_TEST:
+        return start_date
+    if purpose == Purpose.FOLLOW_UP:
+        return add_months(end_date, months) + datetime.timedelta(days=FOLLOW_UP_OPEN_DAYS)
+    return end_date + datetime.timedelta(days=EVALUATION_OPEN_DAYS)
+
+
 def session_window(session: TrainingSession, purpose: str, today: datetime.date | None = None) -> Window:
     """When a session's survey of `purpose` is open: pre-test until the first day, evaluation and post-test for
     30 days from the last day, the follow-up from N months after the last day for 60 days."""

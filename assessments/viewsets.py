@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.db.models import Count, QuerySet
+from django.db.models import QuerySet
+from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import path, reverse
@@ -17,7 +18,7 @@ from wagtail.admin.views.generic.models import DeleteView, EditView, IndexView
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.admin.widgets import HeaderButton, ListingButton
 
-from assessments import admin_views
+from assessments import admin_views, anonymity
 from assessments.models import Instrument, Round
 
 # What may still change once an instrument has answers: its wording around the questions and whether it is open.
@@ -43,7 +44,7 @@ LOCKED_PANELS = ObjectList(
 
 class InstrumentIndexView(IndexView):
     def get_base_queryset(self) -> QuerySet[Instrument]:
-        return super().get_base_queryset().annotate(response_count=Count("responses", distinct=True))
+        return super().get_base_queryset().annotate(response_count=Coalesce(anonymity.counted_count(), 0))
 
     def get_list_more_buttons(self, instance: Instrument) -> list[Any]:
         buttons = super().get_list_more_buttons(instance)

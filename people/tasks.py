@@ -63,7 +63,7 @@ def outbound_email_secrets_expire() -> int:
     return services.outbound_email_secrets_expire(older_than=datetime.timedelta(hours=settings.OUTBOUND_EMAIL_SECRET_HOURS))
 
 
-@shared_task
+@shared_task(ignore_result=False)  # the one task whose result is read (tests, the worker check)
 def platform_probe() -> dict[str, str]:
     """Report which `platform` module the worker imported (proves nothing shadows the stdlib)."""
     return {"system": platform.system(), "module_file": getattr(platform, "__file__", "")}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import re
 from pathlib import Path
 
@@ -234,6 +235,12 @@ CELERY_RESULT_BACKEND = env_url(
     "CELERY_RESULT_BACKEND", ("redis", "rediss"), CELERY_BROKER_URL if CELERY_BROKER_URL.startswith("redis") else ""
 )
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+# A task's result (and, when it fails, its exception and traceback, which may quote an e-mail address) is
+# stored only for a task someone reads (the worker probe): every other task keeps nothing in the backend,
+# and what is stored expires within the hour instead of Celery's default day.
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TASK_STORE_ERRORS_EVEN_IF_IGNORED = False
+CELERY_RESULT_EXPIRES = datetime.timedelta(hours=1)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True

@@ -54,7 +54,9 @@ def answer(session: TrainingSession, instrument, *, country: str, category: str,
 
 
 @pytest.fixture
-def seeded(module, trainer, reference_data):
+def seeded(module, trainer, reference_data, days_pass):
+    """The evaluations answered, then the days passing until both have closed (an open survey shows nothing yet)."""
+    day = timezone.localdate()
     evaluation = sample_instrument(purpose=Purpose.SESSION_EVALUATION, is_anonymous=True, required=False, min_group_size=K)
     big = ended_session(module, trainer, days_ago=1)
     small = ended_session(module, trainer, days_ago=3)
@@ -68,7 +70,8 @@ def seeded(module, trainer, reference_data):
         answer(big, evaluation, country="AZ", category="government", gender="male", n=next(n))
     for _ in range(2):
         answer(small, evaluation, country="GE", category="government", gender="male", n=next(n))
-    return {"evaluation": evaluation, "big": big, "small": small}
+    days_pass(services.EVALUATION_OPEN_DAYS)  # the big session ended yesterday: its evaluation has closed
+    return {"evaluation": evaluation, "big": big, "small": small, "day": day}
 
 
 def every_view(seeded) -> list[dict[str, str]]:
@@ -165,7 +168,7 @@ def test_no_filter_pair_and_no_export_pair_lets_a_coordinator_single_out_a_group
 
 
 def test_no_two_periods_of_the_donor_pack_single_out_the_evaluations_of_fewer_than_five(seeded):
-    today = timezone.localdate()
+    today = seeded["day"]
     periods = [
         (today - datetime.timedelta(days=days_from), today - datetime.timedelta(days=days_to))
         for days_from, days_to in ((5, 0), (2, 0), (5, 2), (3, 3), (1, 1))

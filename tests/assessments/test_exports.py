@@ -15,7 +15,7 @@ from assessments.models import ExportJob, ExportStatus
 from assessments.results import ResultFilters
 from assessments.tasks import results_export
 from curriculum.models import ThematicChapter
-from tests.assessments.test_results import FOUR, bulk_responses, submit
+from tests.assessments.test_results import FOUR, bulk_responses, deadline_passes, submit
 from tests.factories.assessments import RoundFactory, sample_instrument
 
 pytestmark = pytest.mark.django_db
@@ -169,8 +169,9 @@ def test_an_anonymous_group_below_the_minimum_cannot_be_exported(reference_data,
     assert not ExportJob.objects.exists()
 
 
-def test_an_anonymous_export_has_no_organisation_column(reference_data):
+def test_an_anonymous_export_has_no_organisation_column(reference_data, days_pass):
     instrument = anonymous_with(3)
+    deadline_passes(instrument.responses.first().round, days_pass)
 
     _content, rows, header = csv_table(instrument)
 
@@ -373,11 +374,12 @@ def test_decimal_cells_are_written_without_trailing_zeros():
     assert exports._csv_text(Decimal("100.00")) == "100"
 
 
-def test_an_anonymous_export_has_no_number_day_country_category_or_gender_column(reference_data):
+def test_an_anonymous_export_has_no_number_day_country_category_or_gender_column(reference_data, days_pass):
     instrument = sample_instrument(is_anonymous=True, required=False, min_group_size=3)
     survey_round = RoundFactory()
     for n, answers in enumerate(FOUR):
         submit(instrument, survey_round, answers, country="AZ" if n < 3 else "GE", gender="female" if n < 3 else "male")
+    deadline_passes(survey_round, days_pass)
 
     _content, rows, header = csv_table(instrument)
 

@@ -12,7 +12,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from assessments import matrix, services
 from assessments.matrix_selectors import colour_step
@@ -416,7 +416,7 @@ def test_the_drill_down_shows_the_distribution_and_the_organisations(client, coo
     assert "3.5" in page  # the median of 3 and 4
 
 
-def test_the_drill_down_hides_the_small_groups_of_an_anonymous_questionnaire(client, coordinator, reference_data):
+def test_the_drill_down_hides_the_small_groups_of_an_anonymous_questionnaire(client, coordinator, reference_data, days_pass):
     instrument = InstrumentFactory(purpose=Purpose.NEEDS_ASSESSMENT, is_anonymous=True, min_group_size=5)
     QuestionFactory(instrument=instrument, code="priorities", kind=QuestionKind.PRIORITY_GRID, required=False)
     survey_round = RoundFactory()
@@ -424,6 +424,7 @@ def test_the_drill_down_hides_the_small_groups_of_an_anonymous_questionnaire(cli
         answer((survey_round, instrument), "GE", {2: str(1 + n % 4)}, category="government")
     for n in range(3):
         answer((survey_round, instrument), "GE", {2: "4" if n else "1"}, category="cso")
+    days_pass((survey_round.deadline - timezone.localdate()).days + 1)  # the anonymous round counts once it has closed
     cell = cell_of(recomputed(), 2, "GE")
     client.force_login(coordinator)
 

@@ -193,10 +193,17 @@ def test_an_anonymous_group_below_the_minimum_is_hidden_with_its_texts(survey_ro
     assert results.message == "Fewer than 3 answers: results are hidden to protect anonymity."
 
 
-def test_an_anonymous_group_at_the_minimum_is_shown(survey_round):
+def deadline_passes(survey_round, days_pass) -> None:
+    """Time goes on to the day after the round's deadline: its anonymous answers count from then on."""
+    days_pass((survey_round.deadline - timezone.localdate()).days + 1)
+
+
+def test_an_anonymous_group_at_the_minimum_is_shown(survey_round, days_pass):
     instrument = sample_instrument(is_anonymous=True, required=False, min_group_size=3)
     for answers in FOUR[:3]:
         submit(instrument, survey_round, answers)
+    assert summarise(instrument, ResultFilters(), "en").suppressed  # the round is still open
+    deadline_passes(survey_round, days_pass)
 
     results = summarise(instrument, ResultFilters(), "en")
 
@@ -204,10 +211,11 @@ def test_an_anonymous_group_at_the_minimum_is_shown(survey_round):
     assert by_code(results)["short"].texts == ["Bakı"]
 
 
-def test_a_filter_that_makes_an_anonymous_group_too_small_is_refused_on_both_sides(survey_round):
+def test_a_filter_that_makes_an_anonymous_group_too_small_is_refused_on_both_sides(survey_round, days_pass):
     instrument = sample_instrument(is_anonymous=True, required=False, min_group_size=3)
     for n, answers in enumerate(FOUR):
         submit(instrument, survey_round, answers, gender="male" if n == 3 else "female")
+    deadline_passes(survey_round, days_pass)
 
     women = summarise(instrument, ResultFilters(gender="female"), "en")
     men = summarise(instrument, ResultFilters(gender="male"), "en")

@@ -8,6 +8,7 @@ answered its next request with a 500, on a dead connection.
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -26,6 +27,7 @@ from tests.factories.curriculum import CurriculumIndexPageFactory
 from tests.faults.conftest import PrivatePostgres, free_port, wait_for
 from tests.real_services import REPOSITORY, _database_url
 
+# Committed rows, which gunicorn's own connections see; the flush at the end also removes what migrations wrote.
 pytestmark = [pytest.mark.faults, pytest.mark.django_db(transaction=True)]
 
 WORKERS = 2
@@ -67,9 +69,10 @@ def gunicorn(on_private_postgres: PrivatePostgres, tmp_path: Path) -> Iterator[s
         if process.poll() is not None:
             pytest.fail(f"gunicorn exited with status {process.returncode}:\n{log_path.read_text(errors='replace')}", pytrace=False)
         try:
-            return _status(f"{base}/az/accounts/login/") == 200
+            _status(f"{base}/health/live/")  # any HTTP answer: the workers are up
         except OSError:
             return False
+        return True
 
     try:
         wait_for(answering, 60, "gunicorn did not answer", log_path)
@@ -100,3 +103,31 @@ def test_after_postgresql_restarts_no_request_answers_an_error(on_private_postgr
         f"\nfaults: PostgreSQL restart (fast shutdown to accepting connections) {restart_seconds:.2f} s; "
         f"then {sum(after.values())} requests over {WORKERS} gunicorn workers in {served_seconds:.2f} s, statuses {dict(after)}"
     )
+
+
+def _json(url: str) -> tuple[int, dict]:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310 - a local http:// URL built here
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read())
+
+
+def test_while_postgresql_is_down_health_answers_503_naming_the_database_and_liveness_200(on_private_postgres, gunicorn):
+    assert _json(gunicorn + "/health/")[0] == 200
+    connections.close_all()
+
+    on_private_postgres.stop(fast=True)
+    try:
+        health_status, health = _json(gunicorn + "/health/")
+        live_status, live = _json(gunicorn + "/health/live/")
+    finally:
+        on_private_postgres.start()
+
+    assert health_status == 503
+    assert health["status"] == "unavailable"
+    assert health["failing"] == ["database"]
+    assert health["database"] == "unreachable"
+    assert (live_status, live) == (200, {"status": "alive"})
+    # after the earlier test's flush the pages' rows may be gone: the database check alone says it is back
+    assert Counter(_status(gunicorn + "/health/") for _round in range(ROUNDS)) == {200: ROUNDS}

@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install setup demo lint lint-fix migrations-check test-sqlite test-postgres test-e2e test-topology system-deps messages bench clean
+.PHONY: run test install setup demo lint lint-fix migrations-check test-sqlite test-postgres test-e2e test-topology test-faults system-deps messages bench clean
 
 $(VENV)/.installed: requirements.lock
 	@test -n "$(PYTHON)" || { echo "Python 3.11 or newer is needed (python3.11, python3.12 or python3.13)."; exit 1; }
@@ -32,8 +32,8 @@ setup: install
 	$(PY) manage.py load_demo_data
 
 ## make test: lint, migrations check, the suite on SQLite, again on PostgreSQL with a real Celery
-## worker on Redis, the browser tests and a smoke run of the production topology.
-test: install system-deps lint migrations-check test-sqlite test-postgres test-e2e test-topology
+## worker on Redis, the browser tests, a smoke run of the production topology and the fault tests.
+test: install system-deps lint migrations-check test-sqlite test-postgres test-e2e test-topology test-faults
 	@echo "make test: all stages finished."
 
 lint: install
@@ -49,7 +49,7 @@ migrations-check: install
 
 test-sqlite: install
 	@echo "== Test suite on SQLite (Celery eager) =="
-	$(PY) -m pytest -m "not e2e and not topology" -p no:cacheprovider -q
+	$(PY) -m pytest -m "not e2e and not topology and not faults" -p no:cacheprovider -q
 
 test-postgres: install
 	@echo "== Test suite on PostgreSQL with a real Celery worker on Redis =="
@@ -57,7 +57,7 @@ test-postgres: install
 	if [ $$status -eq 0 ]; then \
 	  DATABASE_URL=$${TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/rtcm} \
 	  CELERY_BROKER_URL=$${TEST_BROKER_URL:-redis://127.0.0.1:6379/14} RTCM_TEST_TASKS=worker \
-	  $(PY) -m pytest -m "not e2e and not topology" -p no:cacheprovider -q; \
+	  $(PY) -m pytest -m "not e2e and not topology and not faults" -p no:cacheprovider -q; \
 	elif [ $$status -eq 2 ]; then exit 1; fi
 
 test-e2e: install
@@ -69,6 +69,13 @@ test-topology: install
 	@echo "== Smoke run of the production topology (platform/) =="
 	@status=0; $(PY) tests/services.py postgres redis || status=$$?; \
 	if [ $$status -eq 0 ]; then $(PY) -m pytest -m topology -p no:cacheprovider -q; elif [ $$status -eq 2 ]; then exit 1; fi
+
+## Fault tests: each starts its own redis-server or PostgreSQL cluster on a free port, breaks it by PID and
+## checks the site survives (tests/faults/). Never touches the machine's shared servers.
+test-faults: install
+	@echo "== Fault tests (private redis-server and PostgreSQL, killed and restarted) =="
+	@status=0; $(PY) tests/services.py redis-server postgres-server || status=$$?; \
+	if [ $$status -eq 0 ]; then $(PY) -m pytest -m faults -p no:cacheprovider -q; elif [ $$status -eq 2 ]; then exit 1; fi
 
 ## Debian packages the tests need (Chromium for the browser tests, poppler-utils for the PDF text); installed when missing and root.
 system-deps:

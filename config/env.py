@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import os
+from email.utils import getaddresses
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -68,3 +69,14 @@ def env_networks(name: str, default: list[str]) -> list[str]:
         except ValueError as exc:
             raise ImproperlyConfigured(f"{name} must list IP addresses or networks (or *), not {item!r}.") from exc
     return items
+
+
+def env_addresses(name: str) -> list[tuple[str, str]]:
+    """Return a comma-separated list of e-mail addresses ("Name <address>" or "address") as (name, address) pairs."""
+    raw = env_str(name)
+    if not raw:
+        return []
+    pairs = getaddresses([raw])
+    if not pairs or any("@" not in address for _name, address in pairs):
+        raise ImproperlyConfigured(f"{name} must be e-mail addresses separated by commas, such as 'Ops <ops@example.org>'.")
+    return [(display or address, address) for display, address in pairs]

@@ -24,6 +24,7 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("health/", home_views.health, name="health"),
+    path("health/live/", home_views.health_live, name="health_live"),
 ]
 
 if settings.DEBUG:

@@ -54,3 +54,22 @@ class HomePage(Page):
         context = super().get_context(request, *args, **kwargs)
         context.update(home_reference_overview())
         return context
+
+
+class ServiceHeartbeat(models.Model):
+    """When a background service was last seen working: the Celery worker (it ran the heartbeat task) and beat (it
+    queued a task). Kept in the database, not the cache, so /health/ still knows while the cache is down."""
+
+    class Service(models.TextChoices):
+        WORKER = "worker", _("Celery worker")
+        BEAT = "beat", _("Celery beat")
+
+    service = models.CharField(_("service"), max_length=20, choices=Service.choices, unique=True)
+    seen_at = models.DateTimeField(_("last seen at"))
+
+    class Meta:
+        verbose_name = _("service heartbeat")
+        verbose_name_plural = _("service heartbeats")
+
+    def __str__(self) -> str:
+        return f"{self.service} {self.seen_at.isoformat()}"

@@ -14,3 +14,11 @@ def publish_scheduled_pages() -> str:
     output = io.StringIO()
     call_command("publish_scheduled", stdout=output)
     return output.getvalue()
+
+
+@shared_task(acks_late=True)
+def worker_heartbeat() -> None:
+    """Note that a worker runs tasks: beat queues this every minute, and /health/ reads when it last ran."""
+    from home.heartbeats import heartbeat_record
+
+    heartbeat_record(service="worker")

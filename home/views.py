@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
-from django.db import connection
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -13,33 +11,23 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-
-def _broker_status() -> str:
-    if settings.CELERY_TASK_ALWAYS_EAGER:
-        return "eager"
-    from config.celery import app
-
-    try:
-        with app.connection_for_write() as conn:
-            conn.ensure_connection(max_retries=1, timeout=2)
-    except Exception:  # noqa: BLE001 - any failure means the broker is unreachable
-        return "unreachable"
-    return "ok"
+from home.health import health_report
 
 
 @never_cache
 @require_GET
 def health(request: HttpRequest) -> JsonResponse:
-    """Tell a load balancer or an operator whether the database and the broker answer."""
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-        database = "ok"
-    except Exception:  # noqa: BLE001 - any failure means the database is unreachable
-        database = "unreachable"
-    broker = _broker_status()
-    healthy = database == "ok" and broker in {"ok", "eager"}
-    return JsonResponse({"database": database, "broker": broker, "vendor": connection.vendor}, status=200 if healthy else 503)
+    """Readiness, for a load balancer and monitoring: each dependency's state (home/health.py); 503 when a hard
+    one (database, broker) is down, 200 with "status": "degraded" and the failing parts named when a soft one is."""
+    report = health_report()
+    return JsonResponse(report.as_json(), status=report.http_status)
+
+
+@never_cache
+@require_GET
+def health_live(request: HttpRequest) -> JsonResponse:
+    """Liveness: 200 while the process runs and answers, whatever its dependencies say (touches none of them)."""
+    return JsonResponse({"status": "alive"})
 
 
 @never_cache

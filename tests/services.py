@@ -1,4 +1,5 @@
-"""Which external services the tests can reach: PostgreSQL, Redis, Chromium.
+"""Which external services the tests can reach: PostgreSQL, Redis, Chromium, and the server binaries the
+fault tests start on their own ports (redis-server, PostgreSQL's initdb and postgres).
 
 As a script (`python tests/services.py postgres redis`), it exits 0 when all are there, 1 when
 one is missing on a developer's machine (the stage is skipped with a message) and 2 when one is
@@ -72,10 +73,43 @@ def chromium_path() -> str | None:
     return None
 
 
+REDIS_SERVER_CANDIDATES = ("redis-server",)
+POSTGRES_BINARY_DIRECTORIES = ("/usr/local/bin", "/usr/lib/postgresql/17/bin", "/usr/lib/postgresql/16/bin", "/usr/lib/postgresql/15/bin")
+
+
+def redis_server_path() -> str | None:
+    """The redis-server binary the fault tests start a private Redis with (REDIS_SERVER overrides)."""
+    explicit = os.environ.get("REDIS_SERVER")
+    if explicit:
+        return explicit if os.access(explicit, os.X_OK) else None
+    return shutil.which("redis-server")
+
+
+def postgres_bin_directory() -> str | None:
+    """A directory holding PostgreSQL's initdb and postgres, for a private cluster (POSTGRES_BIN_DIR overrides)."""
+    candidates = [os.environ["POSTGRES_BIN_DIR"]] if os.environ.get("POSTGRES_BIN_DIR") else []
+    found = shutil.which("initdb")
+    if not candidates:
+        candidates += [os.path.dirname(found)] if found else []
+        candidates += list(POSTGRES_BINARY_DIRECTORIES)
+    for directory in candidates:
+        if all(os.access(os.path.join(directory, name), os.X_OK) for name in ("initdb", "postgres", "pg_ctl")):
+            return directory
+    return None
+
+
 CHECKS = {
     "postgres": (postgres_available, f"PostgreSQL is not reachable at {POSTGRES_URL} (set TEST_DATABASE_URL)"),
     "redis": (redis_available, f"Redis is not reachable at {REDIS_URL} (set TEST_BROKER_URL)"),
     "chromium": (lambda: chromium_path() is not None, "Chromium is not installed (Debian package 'chromium', or set CHROMIUM_PATH)"),
+    "redis-server": (
+        lambda: redis_server_path() is not None,
+        "redis-server is not installed (Debian package 'redis-server', or set REDIS_SERVER)",
+    ),
+    "postgres-server": (
+        lambda: postgres_bin_directory() is not None,
+        "PostgreSQL's initdb, pg_ctl and postgres are not installed (Debian package 'postgresql', or set POSTGRES_BIN_DIR)",
+    ),
 }
 
 

@@ -310,6 +310,10 @@ URL_TABLE: dict[str, tuple[Sample, ...]] = {
         Sample("/health/", everyone(OK)),
         Sample("/health/", everyone(NOT_ALLOWED), method="post"),
     ),
+    "health/live/": (
+        Sample("/health/live/", everyone(OK)),
+        Sample("/health/live/", everyone(NOT_ALLOWED), method="post"),
+    ),
     # Guards in front of Wagtail's own login and password reset (config/urls.py)
     # Signed out: allauth's sign-in; signed in without admin access: a 403 page, not a redirect back to `next`.
     "admin/login/": (

@@ -11,7 +11,9 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from config.env import env_bool, env_int, env_list, env_networks, env_str, env_url
+from config.cache import cache_settings
+from config.env import env_addresses, env_bool, env_int, env_list, env_networks, env_str, env_url
+from config.errors import sentry_init
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(env_str("RTCM_VAR_DIR", str(BASE_DIR / "var")))
@@ -99,7 +101,9 @@ TEMPLATES = [
 # Database: SQLite file by default; DATABASE_URL (postgres://...) switches to PostgreSQL.
 DATABASE_URL = env_url("DATABASE_URL", ("postgres", "postgresql", "sqlite"))
 if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))}
+    # Persistent connections are checked before a request reuses them (CONN_HEALTH_CHECKS): after PostgreSQL
+    # restarts, a worker's old connection is dead, and without the check its next request answered 500.
+    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60), conn_health_checks=True)}
 else:
     DATABASES = {
         "default": {
@@ -118,13 +122,12 @@ else:
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Cache: in-process by default; CACHE_URL (redis://...) shares it between processes,
-# which the login rate limits need once there is more than one web worker.
+# Cache: in-process by default; CACHE_URL (redis://...) shares it between processes, which the login rate
+# limits need once there is more than one web worker. While that Redis is unreachable each process uses a
+# cache of its own (config/cache.py) and tries Redis again every CACHE_RETRY_SECONDS: pages keep working, and
+# the rate limits count per process. Sessions are in the database, not in the cache.
 CACHE_URL = env_url("CACHE_URL", ("redis", "rediss"))
-if CACHE_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
-else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "rtcm"}}
+CACHES = cache_settings(CACHE_URL, retry_after=env_int("CACHE_RETRY_SECONDS", 5))
 
 AUTH_USER_MODEL = "people.User"
 AUTHENTICATION_BACKENDS = [
@@ -261,12 +264,16 @@ CELERY_BEAT_SCHEDULE = {
     "outbound-email-secrets-expire": {"task": "people.tasks.outbound_email_secrets_expire", "schedule": 3600.0},
     # hourly: an import spreadsheet left unconfirmed (it lists people) is deleted once it is a day old
     "stale-uploads": {"task": "people.tasks.stale_uploads_delete", "schedule": 3600.0},
+    # /health/ reads when a worker last ran this (home/heartbeats.py); a stale one is never worth running late
+    "worker-heartbeat": {"task": "home.tasks.worker_heartbeat", "schedule": 60.0, "options": {"expires": 50}},
 }
 # Hours an unsent e-mail keeps the secrets (reset, confirmation, personal links) needed to deliver it:
 # Django's password-reset links and allauth's confirmation links live 3 days by default.
 OUTBOUND_EMAIL_SECRET_HOURS = env_int("OUTBOUND_EMAIL_SECRET_HOURS", 72)
 if OUTBOUND_EMAIL_SECRET_HOURS < 1:
     raise ImproperlyConfigured("OUTBOUND_EMAIL_SECRET_HOURS must be at least 1.")
+# /health/ calls the worker or beat "stale" when it has not been seen for this many seconds.
+HEALTH_HEARTBEAT_MAX_AGE = env_int("HEALTH_HEARTBEAT_MAX_AGE", 300)
 if not CELERY_BROKER_URL:
     CELERY_BROKER_URL = "memory://"
 
@@ -350,13 +357,35 @@ PERMISSIONS_POLICY: dict[str, list[str]] = {
         "xr-spatial-tracking",
     )
 }
+# Errors reach someone (config/errors.py): Sentry when SENTRY_DSN is set; otherwise an e-mail to ADMINS
+# ("Name <address>, address" in the variable) for each unhandled exception and each ERROR logged. Neither carries
+# an e-mail address of a user: events and e-mails are scrubbed of them.
+ADMINS = env_addresses("ADMINS")
+SENTRY_DSN = env_str("SENTRY_DSN")
+SENTRY_ENVIRONMENT = env_str("SENTRY_ENVIRONMENT", "production")
+SENTRY_RELEASE = env_str("SENTRY_RELEASE")
+if SENTRY_DSN:
+    sentry_init(dsn=SENTRY_DSN, environment=SENTRY_ENVIRONMENT, release=SENTRY_RELEASE)
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    "filters": {
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+        "sentry_inactive": {"()": "config.errors.SentryInactive"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "mail_admins": {
+            "level": "ERROR",
+            "class": "config.errors.ScrubbedAdminEmailHandler",
+            "filters": ["require_debug_false", "sentry_inactive"],
+        },
+    },
+    "root": {"handlers": ["console", "mail_admins"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
+        # Django's own handlers (console in DEBUG, an unscrubbed mail_admins) give way to the root's above.
+        "django": {"handlers": [], "level": "INFO"},
         "django.db.backends": {"level": "INFO"},
         # Wagtail's background tasks (search index, reference index) log every run at INFO
         "django_tasks": {"level": "WARNING"},

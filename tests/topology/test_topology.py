@@ -204,6 +204,19 @@ def _wait_until_healthy(launched: Launched) -> dict[str, str]:
     pytest.fail(f"/health/ did not answer 200 within {START_TIMEOUT} s (last: {last}):\n{launched.log_tail()}", pytrace=False)
 
 
+def _wait_until_worker_and_beat_seen(launched: Launched) -> dict[str, object]:
+    """/health/ once the worker and beat have recorded their heartbeats (each does when it starts)."""
+    deadline = time.monotonic() + START_TIMEOUT
+    health: dict[str, object] = {}
+    while time.monotonic() < deadline:
+        status, body = _get(f"http://127.0.0.1:{launched.port}/health/")
+        health = json.loads(body)
+        if status == 200 and health["status"] == "ok":
+            return health
+        time.sleep(0.5)
+    pytest.fail(f"/health/ never said the worker and beat were seen (last: {health}):\n{launched.log_tail()}", pytrace=False)
+
+
 def _wait_for_exit(launched: Launched) -> int:
     try:
         return launched.process.wait(timeout=STOP_TIMEOUT + 15)
@@ -222,7 +235,10 @@ def test_launched_topology_serves_pages_runs_tasks_and_stops_on_sigterm(topology
     launched = launch(LOAD_REFERENCE_DATA="true")
 
     health = _wait_until_healthy(launched)
-    assert health == {"database": "ok", "broker": "ok", "vendor": "postgresql"}
+    assert (health["database"], health["broker"], health["cache"], health["vendor"]) == ("ok", "ok", "local", "postgresql")
+    assert set(health["failing"]) <= {"worker", "beat"}  # until each has started and recorded its heartbeat
+    health = _wait_until_worker_and_beat_seen(launched)
+    assert (health["status"], health["failing"], health["worker"], health["beat"]) == ("ok", [], "ok", "ok")
 
     status, page = _get(f"http://127.0.0.1:{launched.port}/az/accounts/login/")
     assert status == 200

@@ -250,7 +250,14 @@ def build_samples(users: dict[str, object]) -> dict[str, object]:
         "done_results_export_job_id": _job(EXPORT_KIND, coordinator, done=True, instrument_id=instrument.pk),
         "report_job_id": _job(MATRIX_REPORT_KIND, coordinator, done=False, snapshot_id=baseline.pk),
         "done_report_job_id": _job(MATRIX_REPORT_KIND, coordinator, done=True, snapshot_id=baseline.pk),
+        "other_user_id": _person_elsewhere().pk,
     }
+
+
+def _person_elsewhere() -> object:
+    from tests.factories.people import UserFactory
+
+    return UserFactory(role="trainee", email="url-table-person@example.org")
 
 
 def _module_page_elsewhere() -> object:
@@ -287,6 +294,7 @@ SAMPLE_NAMES = (
     "done_results_export_job_id",
     "report_job_id",
     "done_report_job_id",
+    "other_user_id",
 )
 
 BAD_KEY = "not-a-valid-key"
@@ -767,6 +775,11 @@ ADMIN_TABLE: dict[str, tuple[Sample, ...]] = {
     "admin/organisations/history-results/<int:pk>/": (Sample("/admin/organisations/history-results/{organisation_id}/", coordinators(OK)),),
     "admin/organisations/usage/<int:pk>/": (Sample("/admin/organisations/usage/{organisation_id}/", coordinators(OK)),),
     "admin/organisations/inspect/<int:pk>/": (Sample("/admin/organisations/inspect/{organisation_id}/", coordinators(OK)),),
+    # Wagtail's user management with our profile fields; deleting a person erases them (people/erasure.py)
+    "admin/users/": (Sample("/admin/users/", coordinators(OK)),),
+    "admin/users/results/": (Sample("/admin/users/results/", coordinators(OK)),),
+    "admin/users/edit/<int:pk>/": (Sample("/admin/users/edit/{other_user_id}/", administrators(OK)),),
+    "admin/users/delete/<int:pk>/": (Sample("/admin/users/delete/{other_user_id}/", administrators(OK)),),
     "admin/email-log/": (Sample("/admin/email-log/", coordinators(OK)),),
     "admin/email-log/results/": (Sample("/admin/email-log/results/", coordinators(OK)),),
     "admin/email-log/inspect/<int:pk>/": (
@@ -820,7 +833,6 @@ PREFIX_RULES: dict[str, tuple[Sample, ...]] = {
     "admin/": (
         Sample("/admin/", by_role(**_SIGNED_OUT_OF_ADMIN, trainer=OK, coordinator=OK, administrator=OK)),
         Sample("/admin/pages/", administrators(OK)),
-        Sample("/admin/users/", coordinators(OK)),
         Sample("/admin/users/new/", administrators(OK)),
         Sample("/admin/groups/", administrators(OK)),
         Sample("/admin/documents/", by_role(**_SIGNED_OUT_OF_ADMIN, trainer=OK, coordinator=OK, administrator=OK)),

@@ -17,7 +17,7 @@ import pytest
 from django.db import transaction
 from django.test import Client
 
-from tests.test_url_access import PREFIX_RULES, SAMPLE_VALUES, URL_TABLE, _placeholders, _resolved_route, project_url_patterns
+from tests.test_url_access import PREFIX_RULES, URL_TABLE, _placeholders, _resolved_route, build_samples, project_url_patterns
 
 # Percent-encoded as they travel in a URL; the server decodes them before Django reads the path or the query.
 PATH_VALUES = {
@@ -151,6 +151,19 @@ def query_targets() -> list[str]:
     return list(dict.fromkeys([*(url_for(route) for route in owned_patterns() if not parameters(route)), *samples]))
 
 
+def _sample_values() -> dict[str, object]:
+    """The objects the access table's sample URLs need, made for people of their own (the role fixtures hold the
+    usual addresses)."""
+    from tests.factories.experts import ExpertProfileFactory
+    from tests.factories.people import UserFactory
+
+    users = {
+        role: UserFactory(role=role, email=f"fuzz-{role}@example.org") for role in ("trainee", "trainer", "coordinator", "administrator")
+    }
+    users["expert"] = ExpertProfileFactory(user__email="fuzz-expert@example.org").user
+    return build_samples(users)
+
+
 def _client(role: str, request: pytest.FixtureRequest) -> Client:
     client = Client(raise_request_exception=False)
     if role != "anonymous":
@@ -196,13 +209,10 @@ def test_no_path_parameter_of_any_pattern_answers_bad_input_with_a_server_error(
 @pytest.mark.parametrize("role", ROLES)
 def test_no_page_answers_bad_input_in_its_query_string_with_a_server_error(site, role, request):
     client = _client(role, request)
-    built: dict[str, object] = {}
+    built = _sample_values()
     failures = []
     for target in query_targets():
-        for name in _placeholders(target):
-            if name not in built:
-                built[name] = SAMPLE_VALUES[name]()
-        base = target.format(**built)
+        base = target.format(**{name: built[name] for name in _placeholders(target)})
         for label, value in QUERY_VALUES.items():
             query = "&".join(f"{name}={value}" for name in QUERY_NAMES) + f"&{value}=1"
             status = _status(client, f"{base}?{query}")

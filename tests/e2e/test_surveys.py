@@ -16,7 +16,7 @@ from playwright.sync_api import Page, expect
 from assessments import builtin
 from assessments import services as survey_services
 from assessments.models import Answer, Instrument, Purpose, Question, Respondent, Response
-from curriculum.models import ApplicationStatus, SessionApplication, ThematicChapter, ThematicPart
+from curriculum.models import ApplicationStatus, SessionApplication, ThematicChapter, ThematicPart, TrainingSession
 from people.models import Country, Organisation, StakeholderCategory
 from tests.e2e.conftest import PHONE
 from tests.e2e.test_curriculum import sign_in_to_the_admin
@@ -309,6 +309,13 @@ def test_a_coordinator_reads_the_evaluation_results_sees_a_small_group_hidden_an
         data[overall.field_name] = [value]
         survey_services.response_submit(respondent=respondent, data=data, language="az")
     assert Response.objects.filter(instrument=evaluation).count() == 6
+    # anonymous results appear once the evaluation has closed (30 days after the session's last day)
+    today = timezone.localdate()
+    TrainingSession.objects.filter(pk=session.pk).update(
+        application_deadline=today - datetime.timedelta(days=49),
+        start_date=today - datetime.timedelta(days=42),
+        end_date=today - datetime.timedelta(days=40),
+    )
     coordinator_user = UserFactory(role="coordinator", email="coordinator@example.org", preferred_language="en")
 
     page = new_page()
@@ -332,11 +339,11 @@ def test_a_coordinator_reads_the_evaluation_results_sees_a_small_group_hidden_an
     # (3·5 + 2·4 + 1·3) / 6 = 4.33; median of 3, 4, 4, 5, 5, 5 = 4.5
     expect(summary).to_contain_text(re.compile(r"Mean:\s*4\.33\s*·\s*Median:\s*4\.5"))
 
-    # only two answered from Georgia: hidden
-    page.get_by_label("Country", exact=True).select_option(label=georgia.name_en)
-    page.get_by_role("button", name="Show the results").click()
-    page.wait_for_url(re.compile(rf"country={georgia.pk}"))
-    expect(page.get_by_role("status").filter(has_text="Fewer than 5 answers: results are hidden to protect anonymity.")).to_be_visible()
+    # only two answered from Georgia: the country filter is not offered, and forcing it shows nothing
+    expect(page.locator("#withheld-filters")).to_contain_text("Country")
+    expect(page.get_by_label("Country", exact=True)).to_have_count(0)
+    page.goto(f"/admin/surveys/results/{evaluation.pk}/?country={georgia.pk}")
+    expect(page.get_by_role("status").filter(has_text="this filter would identify people")).to_be_visible()
     expect(page.locator(f"section[aria-labelledby='question-{overall.pk}']")).to_have_count(0)
     expect(page.get_by_role("button", name="Export as CSV")).to_have_count(0)
 

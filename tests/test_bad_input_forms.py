@@ -155,10 +155,18 @@ def _fuzz(case: FormCase, client: Client) -> list[str]:
 # --- The forms --------------------------------------------------------------------------------------
 
 
-def _session_id() -> int:
-    from tests.test_url_access import _session_id as open_session_id
+def _session() -> object:
+    """An open session of a module of its own (the access table's builder makes the same kind of module)."""
+    from curriculum.models import ModulePage
+    from tests.factories.curriculum import TrainingSessionFactory
+    from tests.test_url_access import _module
 
-    return open_session_id()
+    module = ModulePage.objects.filter(code="URL1").first() or _module()
+    return TrainingSessionFactory(module=module, status="open")
+
+
+def _session_id() -> int:
+    return _session().pk
 
 
 def _signup_case() -> FormCase:
@@ -180,9 +188,12 @@ def _session_application_case() -> FormCase:
 
 
 def _certificate_revoke_case() -> FormCase:
-    from tests.test_url_access import _certificate_code
+    from curriculum.models import SessionApplication
+    from people.models import User
+    from tests.test_url_access import _certificate
 
-    code = _certificate_code()
+    trainee = User.objects.get(email="trainee@example.org")
+    code = _certificate(SessionApplication.objects.create(session=_session(), trainee=trainee, motivation="-"), revoked=False)
     return FormCase(
         "certificate revocation", "coordinator", lambda: f"/en/certificates/{code}/revoke/", lambda: {"reason": "Issued by mistake."}
     )

@@ -47,11 +47,23 @@ def suite_runs_real_worker_stage() -> bool:
 
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Run the real_worker tests after every other test."""
+    """Run the real_worker tests, and any transactional test without serialized rollback, after every other test."""
     # Their transactional flush also removes rows that migrations created (some permissions, Wagtail's
     # root page); a later test that reaches the database through request.getfixturevalue() is not seen
-    # as a database test by pytest-django, so its ordering does not protect it.
-    items.sort(key=lambda item: item.get_closest_marker("real_worker") is not None)
+    # as a database test by pytest-django, so its ordering does not protect it. A plain transactional
+    # flush also re-creates the content types under new ids and empties their cache: a later
+    # serialized-rollback test then fails to load its snapshot, and a test without database access
+    # that builds a page object fails to look its content type up.
+    items.sort(key=_flushes_without_snapshot)
+
+
+def _flushes_without_snapshot(item: pytest.Item) -> bool:
+    if item.get_closest_marker("real_worker") is not None:
+        return True
+    marker = item.get_closest_marker("django_db")
+    if marker is None:
+        return False
+    return bool(marker.kwargs.get("transaction")) and not marker.kwargs.get("serialized_rollback")
 
 
 @pytest.fixture(scope="session")

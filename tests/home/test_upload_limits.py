@@ -168,6 +168,8 @@ _MEASURE = """
 import json, resource, sys
 import django
 django.setup()
+from django.utils import translation
+translation.activate("en")
 import openpyxl  # noqa: F401
 from curriculum.bulk_enrolment import enrolment_import_parse
 from curriculum.models import TrainingSession

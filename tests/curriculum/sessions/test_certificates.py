@@ -734,7 +734,7 @@ def test_a_draft_cancelled_or_completed_session_is_not_completed_again(finished_
     assert refused.value.code == code
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_migration_to_one_valid_certificate_per_enrolment_keeps_the_certificates_both_ways(participant, completed, coordinator):
     from django.db.migrations.executor import MigrationExecutor
 

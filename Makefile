@@ -72,10 +72,13 @@ test-topology: install
 
 ## Fault tests: each starts its own redis-server or PostgreSQL cluster on a free port, breaks it by PID and
 ## checks the site survives (tests/faults/). Never touches the machine's shared servers.
+# Never connected to: it only makes the process start as a PostgreSQL one (the search index's models are chosen by
+# the database's kind when Django starts); tests/faults/conftest.py then moves the test database to its own cluster.
+FAULTS_DATABASE_URL = postgres://postgres@127.0.0.1:9/rtcm_faults_placeholder
 test-faults: install
 	@echo "== Fault tests (private redis-server and PostgreSQL, killed and restarted) =="
 	@status=0; $(PY) tests/services.py redis-server postgres-server || status=$$?; \
-	if [ $$status -eq 0 ]; then $(PY) -m pytest -m faults -p no:cacheprovider -q; elif [ $$status -eq 2 ]; then exit 1; fi
+	if [ $$status -eq 0 ]; then DATABASE_URL=$(FAULTS_DATABASE_URL) $(PY) -m pytest -m faults -p no:cacheprovider -q; elif [ $$status -eq 2 ]; then exit 1; fi
 
 ## Debian packages the tests need (Chromium for the browser tests, poppler-utils for the PDF text); installed when missing and root.
 system-deps:

@@ -36,6 +36,7 @@ from assessments.models import TEXT_KINDS, Answer, ExportJob, Instrument, Questi
 from assessments.results import ResultFilters, filtered_responses
 from assessments.services import chapters, instrument_questions
 from curriculum.models import TrainingSession
+from home.outbox import task_enqueue_on_commit
 from people.models import Country, StakeholderCategory, User
 
 EXPORT_KIND = "survey-results"
@@ -321,7 +322,7 @@ def results_export_request(
             file_format=file_format,
             language=language,
         )
-        results_export.delay_on_commit(job.pk)
+        task_enqueue_on_commit(results_export, job.pk)
     return job
 
 

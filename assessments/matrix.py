@@ -37,6 +37,7 @@ from assessments.models import (
     SnapshotStatus,
 )
 from curriculum.models import ApplicationStatus, Attendance, SessionApplication, SessionStatus, ThematicChapter
+from home.outbox import task_enqueue_on_commit
 from people.models import Country, StakeholderCategory, User
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -377,7 +378,7 @@ def snapshot_request(
         parameters=parameters,
         created_by=created_by,
     )
-    matrix_recompute.delay_on_commit(snapshot.pk)
+    task_enqueue_on_commit(matrix_recompute, snapshot.pk)
     return snapshot
 
 

@@ -60,6 +60,7 @@ from curriculum.models import (
     ThematicPart,
     TrainingSession,
 )
+from home.outbox import task_enqueue_on_commit
 from people.models import Country, StakeholderCategory, User
 
 MATRIX_REPORT_KIND = "matrix-report"
@@ -111,7 +112,7 @@ def matrix_report_request(
             file_format="pdf",
             language=language,
         )
-        task.delay_on_commit(job.pk)
+        task_enqueue_on_commit(task, job.pk)
     return job
 
 
@@ -156,7 +157,7 @@ def donor_pack_request(
             file_format=file_format,
             language=language,
         )
-        task.delay_on_commit(job.pk)
+        task_enqueue_on_commit(task, job.pk)
     return job
 
 

@@ -34,6 +34,7 @@ from assessments.models import (
     SurveyNotice,
 )
 from curriculum.models import ApplicationStatus, SessionApplication, SessionStatus, ThematicChapter, TrainingSession
+from home.outbox import task_enqueue_on_commit
 from people.models import OutboundEmail, User
 from people.services import outbound_email_queue
 
@@ -386,7 +387,7 @@ def round_open(*, survey_round: Round) -> Round:
     from assessments.tasks import round_invitations_send as send_task
 
     Round.objects.filter(pk=survey_round.pk).update(status=RoundStatus.OPEN)
-    send_task.delay_on_commit(survey_round.pk)
+    task_enqueue_on_commit(send_task, survey_round.pk)
     survey_round.refresh_from_db()
     return survey_round
 

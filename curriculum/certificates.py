@@ -43,6 +43,7 @@ from curriculum.models import (
 )
 from curriculum.pdf import FONT_STACK, _font_faces, pdf_base_url, pdf_fetcher, write_pdf
 from curriculum.tasks import certificates_issue
+from home.outbox import job_heartbeat, task_enqueue_on_commit
 from people.models import User
 
 logger = logging.getLogger(__name__)
@@ -289,6 +290,7 @@ def certificates_issue_for_session(session: TrainingSession) -> int:
     session = TrainingSession.objects.select_related("module", "venue_country").get(pk=session.pk)
     issued = 0
     for completion in attendance.completions(session):
+        job_heartbeat()  # alive: the outbox sweep re-queues only a job whose worker stopped beating
         kind = certificate_kind(completion)
         if kind is None:
             continue
@@ -318,7 +320,7 @@ def session_complete(*, session: TrainingSession, completed_by: User) -> Trainin
     locked.status = SessionStatus.COMPLETED
     locked.save(update_fields=["status"])
     logger.info("session %s completed by user %s", locked.pk, completed_by.pk)
-    certificates_issue.delay_on_commit(locked.pk)
+    task_enqueue_on_commit(certificates_issue, locked.pk)
     return locked
 
 

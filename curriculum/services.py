@@ -6,6 +6,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from curriculum.models import LessonPage, LessonProgress, ModulePage, ModulePdf
+from home.outbox import task_enqueue_on_commit
 from people.models import User
 
 
@@ -110,6 +111,6 @@ def module_pdf_request(*, module: ModulePage) -> ModulePdf:
             if not created:
                 ModulePdf.objects.filter(pk=pdf.pk).update(status=ModulePdf.Status.PENDING, error="")
                 pdf.status = ModulePdf.Status.PENDING
-            module_pdf_render.delay_on_commit(pdf.pk)
+            task_enqueue_on_commit(module_pdf_render, pdf.pk)
     pdf.refresh_from_db()
     return pdf

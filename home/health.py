@@ -1,11 +1,12 @@
 """What /health/ checks: each dependency of the site, hard or soft.
 
-Hard dependencies, without which this web process cannot do its work: the database and the broker. One of them
-down makes /health/ answer 503, so a load balancer stops sending traffic here. Soft ones degrade the site without
-stopping it: the cache (each process falls back to memory of its own, config/cache.py), the Celery worker and beat
-(e-mails and scheduled work wait in the queue or the database). One of them down makes /health/ answer 200 with
-"status": "degraded" and the part named under "failing", for monitoring to alert on: taking every web process out
-of the load balancer because the worker stopped would turn a delay into an outage.
+The hard dependency, without which this web process cannot do its work, is the database: down, /health/ answers
+503, so a load balancer stops sending traffic here. Soft ones degrade the site without stopping it: the cache (each
+process falls back to memory of its own, config/cache.py), the broker (background work waits in the database's
+outbox and is handed over when it is back, home/outbox.py), the Celery worker and beat (e-mails and scheduled work
+wait). One of them down makes /health/ answer 200 with "status": "degraded" and the part named under "failing",
+for monitoring to alert on: taking every web process out of the load balancer because the broker or the worker
+stopped would turn a delay into an outage.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from django.db import connection
 from django.utils import timezone
 
 OK = "ok"
-HARD = ("database", "broker")
+HARD = ("database",)
 # Values of a check that mean "working": "eager" (no broker: tasks run in the request), "local" (no shared cache).
 WORKING = {OK, "eager", "local"}
 

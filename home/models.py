@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django.db import models
@@ -73,3 +74,37 @@ class ServiceHeartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.service} {self.seen_at.isoformat()}"
+
+
+class QueuedTask(models.Model):
+    """A background job the site owes someone (an e-mail, certificates, an export): the transactional outbox.
+
+    Written in the same transaction as the change that asks for it, so a committed change always has its job; the
+    broker only carries a copy. The worker marks the row started (with a heartbeat), done or failed; beat's sweep
+    (home/outbox.py) publishes again what the broker never got or a killed worker left half done.
+    """
+
+    task_id = models.UUIDField(_("task id"), unique=True, default=uuid.uuid4, editable=False)
+    name = models.CharField(_("task"), max_length=200)
+    args = models.JSONField(_("arguments"), default=list)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    published_at = models.DateTimeField(_("last handed to the broker at"), null=True, blank=True)
+    publish_count = models.PositiveIntegerField(_("times handed to the broker"), default=0)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    heartbeat_at = models.DateTimeField(_("last heartbeat at"), null=True, blank=True)
+    worker = models.CharField(_("worker"), max_length=255, blank=True)
+    done_at = models.DateTimeField(_("done at"), null=True, blank=True)
+    failed_at = models.DateTimeField(_("failed at"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+
+    class Meta:
+        verbose_name = _("queued task")
+        verbose_name_plural = _("queued tasks")
+        indexes = [
+            models.Index(
+                fields=["created_at"], name="home_queuedtask_open", condition=models.Q(done_at__isnull=True, failed_at__isnull=True)
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}{tuple(self.args)}"

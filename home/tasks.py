@@ -22,3 +22,11 @@ def worker_heartbeat() -> None:
     from home.heartbeats import heartbeat_record
 
     heartbeat_record(service="worker")
+
+
+@shared_task(acks_late=True)
+def outbox_sweep() -> dict[str, int]:
+    """Every minute: publish again the queued work the broker never got or a dead worker left unfinished."""
+    from home.outbox import outbox_sweep as sweep
+
+    return sweep()

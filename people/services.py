@@ -13,6 +13,7 @@ from wagtail.models import Collection, GroupCollectionPermission
 
 from curriculum.models import ThematicChapter, ThematicPart
 from curriculum.reference import CHAPTERS, PARTS
+from home.outbox import task_enqueue_on_commit
 from people.email_secrets import secrets_hide
 from people.models import Country, Language, OutboundEmail, ParticipantLevel, StakeholderCategory, User
 from people.reference import COUNTRIES, LANGUAGES, PARTICIPANT_LEVELS, STAKEHOLDER_CATEGORIES
@@ -127,7 +128,7 @@ def outbound_email_queue(
         hidden_values=hidden.hidden_values,
         language=language,
     )
-    outbound_email_send.delay_on_commit(email.pk)
+    task_enqueue_on_commit(outbound_email_send, email.pk)
     return email
 
 

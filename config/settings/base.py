@@ -250,6 +250,25 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", "rtcm")
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# The longest a task may run: a hard limit kills it (its work is then published again by the outbox sweep), a soft one
+# lets it stop cleanly a minute before. The longest today is issuing a large session's certificates (about 0.5 s each).
+CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 900)
+CELERY_TASK_SOFT_TIME_LIMIT = max(CELERY_TASK_TIME_LIMIT - 60, CELERY_TASK_TIME_LIMIT // 2)
+# A task taken by a worker that dies without acknowledging it goes back to the queue after the visibility timeout
+# (Redis keeps it meanwhile). Sized to the longest task, plus the longest retry back-off (retry_backoff_max,
+# 600 s), so that a task still running or waiting to retry is never handed to a second worker; Celery's default is
+# an hour. The outbox sweep (home/outbox.py) finds a dead worker's jobs much sooner, by their stopped heartbeats.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", max(CELERY_TASK_TIME_LIMIT, 600) + 300)}
+if CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] <= CELERY_TASK_TIME_LIMIT:
+    raise ImproperlyConfigured("CELERY_VISIBILITY_TIMEOUT must be longer than CELERY_TASK_TIME_LIMIT.")
+# The outbox of background work (home/outbox.py): after a failed hand-over a web process leaves the broker alone
+# for this many seconds; the sweep publishes again a task not started this long after its last hand-over, and one
+# whose heartbeat stopped this long ago; it gives up (and reports) after so many hand-overs; done rows are kept a week.
+OUTBOX_PUBLISH_PAUSE_SECONDS = env_int("OUTBOX_PUBLISH_PAUSE_SECONDS", 5)
+OUTBOX_REPUBLISH_AFTER = env_int("OUTBOX_REPUBLISH_AFTER", 300)
+OUTBOX_STALLED_AFTER = env_int("OUTBOX_STALLED_AFTER", 120)
+OUTBOX_MAX_PUBLISHES = env_int("OUTBOX_MAX_PUBLISHES", 12)
+OUTBOX_KEEP_DAYS = env_int("OUTBOX_KEEP_DAYS", 7)
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Static entries; django-celery-beat copies them into its database tables when beat starts.
@@ -266,6 +285,8 @@ CELERY_BEAT_SCHEDULE = {
     "stale-uploads": {"task": "people.tasks.stale_uploads_delete", "schedule": 3600.0},
     # /health/ reads when a worker last ran this (home/heartbeats.py); a stale one is never worth running late
     "worker-heartbeat": {"task": "home.tasks.worker_heartbeat", "schedule": 60.0, "options": {"expires": 50}},
+    # every minute: background work the broker never got, or a killed worker left unfinished, is published again
+    "outbox-sweep": {"task": "home.tasks.outbox_sweep", "schedule": 60.0, "options": {"expires": 50}},
 }
 # Hours an unsent e-mail keeps the secrets (reset, confirmation, personal links) needed to deliver it:
 # Django's password-reset links and allauth's confirmation links live 3 days by default.

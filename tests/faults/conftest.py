@@ -231,6 +231,14 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix: N
     from django.db import connections
 
     database = settings.DATABASES["default"]
+    if database["ENGINE"] != "django.db.backends.postgresql":
+        # Django started on SQLite: the search index's models were chosen for SQLite, and a test with serialized
+        # rollback would read a table PostgreSQL does not have. `make test-faults` starts it as a PostgreSQL process.
+        pytest.fail(
+            "run the faults stage with `make test-faults` (or DATABASE_URL set to any postgres:// URL: the tests move "
+            "the database to a private cluster)",
+            pytrace=False,
+        )
     database.clear()
     database.update(dj_database_url.parse(private_postgres.url("rtcm_faults"), conn_max_age=0, conn_health_checks=True))
     # Forget the connection handler's copy of the settings and any connection made with the old ones.
@@ -247,3 +255,99 @@ def on_private_postgres(django_db_setup: None, private_postgres: PrivatePostgres
     if connection.vendor != "postgresql" or int(connection.settings_dict["PORT"] or 0) != private_postgres.port:
         service_missing("the test database is not on the private PostgreSQL cluster: run the faults stage alone (make test-faults)")
     return private_postgres
+
+
+class WorkerProcess:
+    """A `celery worker` of the test's own (prefork, one child) on the private Redis and the test database.
+
+    Started in a session of its own, so `kill()` takes the main process and its pool child together, as the loss of
+    the machine would; the log is kept for failure messages.
+    """
+
+    def __init__(self, *, broker_url: str, queue: str, directory: Path, name: str, environment: dict[str, str]) -> None:
+        self.broker_url, self.queue, self.name = broker_url, queue, name
+        self.log_path = directory / f"{name}.log"
+        self.environment = environment
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        import sys
+
+        from django.db import connection
+
+        from tests.real_services import REPOSITORY, _database_url
+
+        environment = {key: value for key, value in os.environ.items() if key not in {"CACHE_URL"}}
+        environment |= {
+            "DJANGO_SETTINGS_MODULE": "config.settings.test",
+            "DATABASE_URL": _database_url(connection.settings_dict),
+            "DB_CONN_MAX_AGE": "0",
+            "CELERY_BROKER_URL": self.broker_url,
+            "CELERY_RESULT_BACKEND": self.broker_url,
+            "CELERY_QUEUE": self.queue,
+            **self.environment,
+        }
+        celery = Path(sys.executable).with_name("celery")
+        command = [str(celery), "-A", "config", "worker", "--pool=prefork", "--concurrency=1", f"--queues={self.queue}"]
+        command += [f"--hostname={self.name}@%h", "--loglevel=INFO", "--without-gossip", "--without-mingle"]
+        with self.log_path.open("ab") as log:
+            self.process = subprocess.Popen(
+                command,
+                cwd=REPOSITORY,
+                env=environment,
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        wait_for(lambda: self._running() and "ready." in self.log(), 90, f"the worker {self.name} did not start", self.log_path)
+
+    def _running(self) -> bool:
+        if self.process is not None and self.process.poll() is not None:
+            pytest.fail(f"the worker {self.name} exited with status {self.process.returncode}:\n{self.log()[-3000:]}", pytrace=False)
+        return True
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+
+    def kill(self) -> None:
+        """SIGKILL to the main process and its pool child at once: nothing acknowledges, nothing cleans up."""
+        if self.process is not None and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(timeout=10)
+
+    def stop(self) -> None:
+        """A warm shutdown (SIGTERM), or a kill after 20 s."""
+        if self.process is not None and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+
+@pytest.fixture
+def celery_on_private_redis(private_redis: PrivateRedis, settings, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """This process's Celery app publishes to the private Redis, on a queue of this test's own, as production does
+    (no eager tasks); the queue's name."""
+    import uuid
+
+    from config.celery import app
+    from tests.real_services import _celery_forget_connections, celery_use_broker
+
+    queue = f"rtcm-faults-{uuid.uuid4().hex[:8]}"
+    keys = ("task_always_eager", "broker_url", "result_backend", "task_default_queue")
+    saved = {key: app.conf[key] for key in keys}
+    celery_use_broker(monkeypatch, private_redis.url(0))
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    app.conf.update(task_always_eager=False, broker_url=private_redis.url(0), result_backend=private_redis.url(0), task_default_queue=queue)
+    _celery_forget_connections(app)
+    from home import outbox
+
+    monkeypatch.setattr(outbox._publisher, "connection", None)
+    monkeypatch.setattr(outbox._publisher, "paused_until", 0.0)
+    try:
+        yield queue
+    finally:
+        app.conf.update(saved)
+        _celery_forget_connections(app)

@@ -237,6 +237,12 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix: N
     vars(connections).pop("settings", None)
     with contextlib.suppress(AttributeError):
         delattr(connections._connections, "default")
+    # The search index's PostgreSQL weights are set when the apps load on PostgreSQL; this process loaded them on SQLite,
+    # and indexing a page (a module, with boosted fields) would fail without them.
+    from modelsearch.backends.database.postgres.weights import BOOSTS_WEIGHTS, set_weights
+
+    if not BOOSTS_WEIGHTS:
+        set_weights()
 
 
 @pytest.fixture

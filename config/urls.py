@@ -27,10 +27,8 @@ urlpatterns = [
     path("health/live/", home_views.health_live, name="health_live"),
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Images and renditions, from the local disk or the object store (home.views.media_file); nothing else of MEDIA_ROOT has a URL.
+urlpatterns.append(path(settings.MEDIA_URL.strip("/") + "/<path:name>", home_views.media_file, name="media_file"))
 
 urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),

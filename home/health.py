@@ -4,9 +4,10 @@ The hard dependency, without which this web process cannot do its work, is the d
 503, so a load balancer stops sending traffic here. Soft ones degrade the site without stopping it: the cache (each
 process falls back to memory of its own, config/cache.py), the broker (background work waits in the database's
 outbox and is handed over when it is back, home/outbox.py), the Celery worker and beat (e-mails and scheduled work
-wait). One of them down makes /health/ answer 200 with "status": "degraded" and the part named under "failing",
-for monitoring to alert on: taking every web process out of the load balancer because the broker or the worker
-stopped would turn a delay into an outage.
+wait), and the object store when files live in one (STORAGE_S3_BUCKET: downloads and uploads answer a 503 page,
+every other page works). One of them down makes /health/ answer 200 with "status": "degraded" and the part named
+under "failing", for monitoring to alert on: taking every web process out of the load balancer because the broker
+or the worker stopped would turn a delay into an outage.
 """
 
 from __future__ import annotations
@@ -81,6 +82,16 @@ def cache_status() -> str:
     return OK if ping() else "unreachable"
 
 
+def storage_status() -> str | None:
+    """ "ok" when the object store's bucket answers, "unreachable" when it does not; None with files on the local disk."""
+    from django.core.files.storage import default_storage
+
+    reachable = getattr(default_storage, "reachable", None)  # config.storage.ObjectStorage's, when STORAGE_S3_BUCKET is set
+    if reachable is None:
+        return None
+    return OK if reachable() else "unreachable"
+
+
 def heartbeat_statuses(database: str) -> tuple[dict[str, str], dict[str, int]]:
     """The worker's and beat's: "ok" when seen within HEALTH_HEARTBEAT_MAX_AGE, "stale" when seen before,
     "never" when never seen, "unknown" without the database, "eager" without a broker (no worker needed)."""
@@ -108,4 +119,7 @@ def health_report() -> HealthReport:
     database = database_status()
     heartbeats, ages = heartbeat_statuses(database)
     checks = {"database": database, "cache": cache_status(), "broker": broker_status(), **heartbeats}
+    storage = storage_status()
+    if storage is not None:
+        checks["storage"] = storage
     return HealthReport(checks=checks, ages=ages, vendor=connection.vendor)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Callable, Iterable
 from urllib.parse import unquote_to_bytes
@@ -21,6 +22,10 @@ _CONTROL_CHARACTERS_IN_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _REPLACEMENT_CHARACTER = "\ufffd"
 _URLENCODED = "application/x-www-form-urlencoded"
 _MULTIPART = "multipart/form-data"
+# What the 503 page of an unreachable file storage asks browsers to wait before trying again.
+STORAGE_RETRY_AFTER_SECONDS = 30
+
+logger = logging.getLogger(__name__)
 
 
 class RefusedInput(Exception):
@@ -102,3 +107,28 @@ def bad_input_response(request: HttpRequest) -> HttpResponse:
         )
     }
     return render(request, "400.html", context, status=400)
+
+
+class StorageUnavailableMiddleware:
+    """Answer 503 with a page that says so when the object store holding the platform's files does not answer.
+
+    Raised by config.storage (StorageUnavailable) while a view reads or writes a file: a download, an upload, a PDF.
+    The rest of the site works on: this is the only page the outage shows, and /health/ names the storage.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        from config.storage import StorageUnavailable
+
+        if not isinstance(exception, StorageUnavailable):
+            return None
+        logger.warning("file storage unavailable on %s: %s", request.path[:200], exception)
+        response = render(request, "home/storage_unavailable.html", status=503)
+        response["Retry-After"] = str(STORAGE_RETRY_AFTER_SECONDS)
+        response["Cache-Control"] = "no-store"
+        return response

@@ -1,17 +1,25 @@
-"""Views outside the page tree: the health check and the admin's way in."""
+"""Views outside the page tree: the health check, the admin's way in and the site's images."""
 
 from __future__ import annotations
 
+import mimetypes
+
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.core.exceptions import SuspiciousFileOperation
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_safe
 
+from config.storage import site_media_name
 from home.health import health_report
+
+# A rendition's name changes with its image's file; a day in browsers' caches is safe and spares the storage.
+MEDIA_MAX_AGE = 24 * 3600
 
 
 @never_cache
@@ -52,3 +60,21 @@ def admin_login(request: HttpRequest) -> HttpResponse:
     language = getattr(request.user, "preferred_language", "") or translation.get_language()
     with translation.override(language):
         return render(request, "home/no_admin_access.html", {"messages": []}, status=403)
+
+
+@require_safe
+def media_file(request: HttpRequest, name: str) -> FileResponse:
+    """A Wagtail image or rendition (avatars: for the workspace's users only) from the default storage, local or the
+    object store (config/storage.py); every other file of the storage has a view of its own that checks who asks."""
+    if not site_media_name(name):
+        raise Http404
+    avatar = name.startswith("avatar_images/")
+    if avatar and not request.user.has_perm("wagtailadmin.access_admin"):
+        raise Http404
+    try:
+        file = default_storage.open(name)
+    except (FileNotFoundError, IsADirectoryError, SuspiciousFileOperation) as error:
+        raise Http404 from error
+    response = FileResponse(file, content_type=mimetypes.guess_type(name)[0] or "application/octet-stream")
+    response["Cache-Control"] = f"{'private' if avatar else 'public'}, max-age={MEDIA_MAX_AGE}"
+    return response

@@ -251,7 +251,24 @@ def build_samples(users: dict[str, object]) -> dict[str, object]:
         "report_job_id": _job(MATRIX_REPORT_KIND, coordinator, done=False, snapshot_id=baseline.pk),
         "done_report_job_id": _job(MATRIX_REPORT_KIND, coordinator, done=True, snapshot_id=baseline.pk),
         "other_user_id": _person_elsewhere().pk,
+        **_media_files(document),
     }
+
+
+def _media_files(document: object) -> dict[str, str]:
+    """Names in the default storage: an image's rendition, an avatar, and the document's file."""
+    import io
+
+    from django.core.files.images import ImageFile
+    from django.core.files.storage import default_storage
+    from PIL import Image as PillowImage
+    from wagtail.images import get_image_model
+
+    buffer = io.BytesIO()
+    PillowImage.new("RGB", (30, 20), (10, 90, 160)).save(buffer, format="PNG")
+    image = get_image_model().objects.create(title="URL table map", file=ImageFile(io.BytesIO(buffer.getvalue()), name="map.png"))
+    avatar = default_storage.save("avatar_images/url-table.png", ContentFile(buffer.getvalue()))
+    return {"rendition_name": image.get_rendition("width-20").file.name, "avatar_name": avatar, "document_file_name": document.file.name}
 
 
 def _person_elsewhere() -> object:
@@ -295,6 +312,9 @@ SAMPLE_NAMES = (
     "report_job_id",
     "done_report_job_id",
     "other_user_id",
+    "rendition_name",
+    "avatar_name",
+    "document_file_name",
 )
 
 BAD_KEY = "not-a-valid-key"
@@ -321,6 +341,18 @@ URL_TABLE: dict[str, tuple[Sample, ...]] = {
     "health/live/": (
         Sample("/health/live/", everyone(OK)),
         Sample("/health/live/", everyone(NOT_ALLOWED), method="post"),
+    ),
+    # Images, renditions and avatars of the default storage (home.views.media_file); no other file of it has a URL.
+    "media/<path:name>": (
+        Sample("/media/{rendition_name}", everyone(OK)),
+        Sample("/media/{rendition_name}", everyone(NOT_ALLOWED), method="post"),
+        Sample("/media/images/missing.png", everyone(NOT_FOUND)),
+        Sample(
+            "/media/{avatar_name}",
+            by_role(anonymous=NOT_FOUND, trainee=NOT_FOUND, expert=NOT_FOUND, trainer=OK, coordinator=OK, administrator=OK),
+        ),
+        Sample("/media/{document_file_name}", everyone(NOT_FOUND)),
+        Sample("/media/images/../{document_file_name}", everyone(NOT_FOUND)),
     ),
     # Guards in front of Wagtail's own login and password reset (config/urls.py)
     # Signed out: allauth's sign-in; signed in without admin access: a 403 page, not a redirect back to `next`.

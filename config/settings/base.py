@@ -71,6 +71,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     # before any view, lookup or redirect reads the address or the form (the 400 page shows the user and the language)
     "home.middleware.RefuseBadInputMiddleware",
+    # a view that meets an unreachable object store (config/storage.py) answers a 503 page, not a 500
+    "home.middleware.StorageUnavailableMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -212,6 +214,51 @@ STORAGES = {
     "private": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": PRIVATE_MEDIA_ROOT, "base_url": None}},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Files on an S3-compatible object store (config/storage.py), which every web and worker machine shares: set the bucket
+# and its keys, and both storages above move there, "default" under the prefix media/ and "private" under private/.
+# Objects are private; the platform's views stream them after their permission checks, and the few URLs the storage
+# makes itself are signed and expire after STORAGE_S3_URL_SECONDS. Unset, files stay on the local disk.
+STORAGE_S3_BUCKET = env_str("STORAGE_S3_BUCKET")
+STORAGE_S3_ACCESS_KEY_ID = env_str("STORAGE_S3_ACCESS_KEY_ID")
+STORAGE_S3_SECRET_ACCESS_KEY = env_str("STORAGE_S3_SECRET_ACCESS_KEY")
+STORAGE_S3_ENDPOINT_URL = env_url("STORAGE_S3_ENDPOINT_URL", ("https", "http"))
+STORAGE_S3_URL_SECONDS = env_int("STORAGE_S3_URL_SECONDS", 300)
+if not 1 <= STORAGE_S3_URL_SECONDS <= 3600:
+    raise ImproperlyConfigured("STORAGE_S3_URL_SECONDS must be between 1 and 3600 (signed links are short-lived).")
+STORAGE_S3_ADDRESSING_STYLE = env_str("STORAGE_S3_ADDRESSING_STYLE", "auto")
+if STORAGE_S3_ADDRESSING_STYLE not in {"auto", "path", "virtual"}:
+    raise ImproperlyConfigured("STORAGE_S3_ADDRESSING_STYLE must be auto, path or virtual.")
+_storage_s3_missing = [
+    name
+    for name, value in (
+        ("STORAGE_S3_BUCKET", STORAGE_S3_BUCKET),
+        ("STORAGE_S3_ACCESS_KEY_ID", STORAGE_S3_ACCESS_KEY_ID),
+        ("STORAGE_S3_SECRET_ACCESS_KEY", STORAGE_S3_SECRET_ACCESS_KEY),
+    )
+    if not value
+]
+if STORAGE_S3_BUCKET or STORAGE_S3_ACCESS_KEY_ID or STORAGE_S3_SECRET_ACCESS_KEY or STORAGE_S3_ENDPOINT_URL:
+    # half a configuration would write some files to the disk of one machine and look for them in the store
+    if _storage_s3_missing:
+        raise ImproperlyConfigured(
+            "The object store needs STORAGE_S3_BUCKET, STORAGE_S3_ACCESS_KEY_ID and STORAGE_S3_SECRET_ACCESS_KEY together; "
+            "missing: " + ", ".join(_storage_s3_missing) + "."
+        )
+    _storage_s3_options = {
+        "bucket_name": STORAGE_S3_BUCKET,
+        "access_key": STORAGE_S3_ACCESS_KEY_ID,
+        "secret_key": STORAGE_S3_SECRET_ACCESS_KEY,
+        "endpoint_url": STORAGE_S3_ENDPOINT_URL or None,
+        "region_name": env_str("STORAGE_S3_REGION", "us-east-1"),
+        "querystring_expire": STORAGE_S3_URL_SECONDS,
+        "addressing_style": STORAGE_S3_ADDRESSING_STYLE,
+        "timeout_seconds": env_int("STORAGE_S3_TIMEOUT_SECONDS", 5),
+    }
+    STORAGES["default"] = {"BACKEND": "config.storage.SiteMediaStorage", "OPTIONS": {**_storage_s3_options, "location": "media"}}
+    STORAGES["private"] = {"BACKEND": "config.storage.ObjectStorage", "OPTIONS": {**_storage_s3_options, "location": "private"}}
+# Wagtail's documents are streamed by its own view after the collection's privacy check, whatever the storage:
+# never a redirect to the store (which may not be reachable from browsers, and is another origin).
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 # An uploaded workbook (XLSX, a zip archive) is opened only within these limits, so a small file cannot unpack into
 # gigabytes (home/uploads.py). A real 20,000-row enrolment list unpacks to about 15 MB, packed about 10 to 1.

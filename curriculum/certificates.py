@@ -242,6 +242,7 @@ def _certificate_create(application: SessionApplication, kind: str) -> tuple[Cer
         try:
             with transaction.atomic():  # a savepoint: the caller's transaction survives a lost race
                 certificate.save(force_insert=True)
+            certificate_failures.failure_clear(application)  # issued by a rerun or by a correction: no longer missing
             return certificate, True
         except IntegrityError:
             existing = valid_certificate(application)

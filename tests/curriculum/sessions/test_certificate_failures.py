@@ -164,6 +164,18 @@ def test_a_participant_without_a_name_is_recorded_once_without_retries_and_logge
     assert not [record for record in caplog.records if record.levelno >= logging.ERROR]
 
 
+def test_a_certificate_issued_another_way_clears_the_failure(participant, completed):
+    nameless = participant("", last_name="")
+    completed()
+    User.objects.filter(pk=nameless.trainee_id).update(first_name="Leyla", last_name="Həsənova")
+
+    # as an attendance correction issues it
+    certificate, created = certificates.certificate_record(application=nameless, kind=CertificateKind.COMPLETION)
+
+    assert created and certificate.holder_name == "Leyla Həsənova"
+    assert not CertificateIssueFailure.objects.exists()
+
+
 def test_a_failure_that_passes_on_a_retry_is_issued_and_forgotten_with_growing_waits(three, completed, monkeypatch):
     real_write_pdf = certificates.write_pdf
     calls = {"failed": 0}

@@ -43,6 +43,11 @@ urlpatterns += i18n_patterns(
         curriculum_views.session_attendance_correct,
         name="session_attendance_correct",
     ),
+    path(
+        "sessions/<int:session_id>/certificates/issue-missing/",
+        certificate_views.session_certificates_issue_missing,
+        name="session_certificates_issue_missing",
+    ),
     path("teaching/", curriculum_views.my_teaching, name="my_teaching"),
     path("certificates/verify/<str:code>/", certificate_views.certificate_verify, name="certificate_verify"),
     path("certificates/<str:code>/download/", certificate_views.certificate_download, name="certificate_download"),

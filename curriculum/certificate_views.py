@@ -1,20 +1,22 @@
-"""Views of certificates: the public verification page, the PDF download, and a coordinator's revocation."""
+"""Views of certificates: the public verification page, the PDF download, a coordinator's revocation, and issuing the
+missing certificates of a completed session again."""
 
 from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 
 from curriculum import certificates
-from curriculum.models import Certificate
+from curriculum.models import Certificate, TrainingSession
 from home.ratelimit import rate_limited
 
 COORDINATOR_PERMISSION = "curriculum.change_sessionapplication"
@@ -77,3 +79,30 @@ def certificate_revoke_view(request: HttpRequest, code: str) -> HttpResponse:
                 return redirect("certificate_revoke", code=certificate.code)
         return _verify_page(request, certificate, form=form, revoking=True, record=certificate, status=400)
     return _verify_page(request, certificate, form=form, revoking=True, record=certificate)
+
+
+@login_required
+@require_POST
+def session_certificates_issue_missing(request: HttpRequest, session_id: int) -> HttpResponse:
+    """A coordinator has the missing certificates of a completed session issued again (POST only); a 403 for anyone else."""
+    if not request.user.has_perm(COORDINATOR_PERMISSION):
+        raise PermissionDenied
+    session = get_object_or_404(TrainingSession.objects.select_related("module", "language"), pk=session_id)
+    try:
+        missing = certificates.certificates_issue_missing(session=session, requested_by=request.user)
+    except ValidationError as refused:
+        context = {"session": session, "reason": " ".join(refused.messages)}
+        return TemplateResponse(request, "curriculum/certificates_issue_refused.html", context, status=409)
+    if missing:
+        messages.success(
+            request,
+            ngettext(
+                "%(n)d missing certificate is being issued again; its holder is told by e-mail once it is issued.",
+                "%(n)d missing certificates are being issued again; each holder is told by e-mail once theirs is issued.",
+                missing,
+            )
+            % {"n": missing},
+        )
+    else:
+        messages.info(request, _("No certificate is missing: every participant due one holds it."))
+    return redirect("sessions:applications", pk=session.pk)

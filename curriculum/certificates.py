@@ -6,6 +6,8 @@ the module page's published revision that was taught. Issuing is idempotent: an 
 certificate (valid, or revoked: a revoked one is not issued again by a rerun) gets nothing new, and the database
 allows one valid certificate per enrolment, so a second attempt (a retried task, a second worker) gets the first.
 Only a correction of the attendance replaces a certificate: it revokes the old kind and issues the new one.
+A participant whose certificate fails is recorded (curriculum.certificate_failures) and does not stop the others;
+the task retries what failed for a passing reason, and a coordinator can issue what is still missing.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import gc
 import logging
 import os
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from celery.signals import worker_process_shutdown
@@ -31,10 +33,12 @@ from django.utils.formats import date_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-from curriculum import attendance, enrolment
+from curriculum import attendance, certificate_failures, enrolment
+from curriculum.certificate_failures import CertificateRenderError, SessionCertificates
 from curriculum.models import (
     ApplicationStatus,
     Certificate,
+    CertificateIssueFailure,
     CertificateKind,
     NoticeKind,
     SessionApplication,
@@ -154,8 +158,13 @@ def render_certificate_pdf(certificate: Certificate) -> bytes:
             },
         )
     font_config, fonts = font_stylesheet()
-    # the QR code is the one data: URI the fetcher serves: it is ours, made above; any other is refused
-    return write_pdf(html, stylesheets=[fonts], font_config=font_config, own_data_uris=[qr_code])
+    try:
+        # the QR code is the one data: URI the fetcher serves: it is ours, made above; any other is refused
+        return write_pdf(html, stylesheets=[fonts], font_config=font_config, own_data_uris=[qr_code])
+    except OSError:
+        raise  # a font or storage file: a passing fault, kept apart from a failure of the rendering itself
+    except Exception as error:
+        raise CertificateRenderError(f"the PDF of certificate {certificate.pk} could not be made") from error
 
 
 def certificate_file_ensure(certificate: Certificate) -> Certificate:
@@ -188,6 +197,18 @@ def _place(session: TrainingSession) -> str:
     return f"{session.venue_city}, {session.venue_country.name}" if session.venue_country_id else session.venue_city
 
 
+def holder_refusal(trainee: User) -> ValidationError | None:
+    """Why no certificate can be made out to this person (an erased account, or no name to print), or None."""
+    if trainee.erased_at is not None:
+        return ValidationError(_("The participant's account was erased."), code="erased")
+    if not trainee.get_full_name().strip():
+        return ValidationError(_("The participant's account has no name to print on a certificate."), code="no_name")
+    return None
+
+
+CODE_DRAWS = 3  # a code drawn twice is about impossible (100 random bits); a fresh draw settles it
+
+
 def _certificate_create(application: SessionApplication, kind: str) -> tuple[Certificate, bool]:
     """Create the application's certificate, or get the one another process created first."""
     application = SessionApplication.objects.select_related("trainee", "session__module", "session__venue_country").get(pk=application.pk)
@@ -196,9 +217,10 @@ def _certificate_create(application: SessionApplication, kind: str) -> tuple[Cer
         raise ValidationError(_("Only confirmed participants receive a certificate."), code="not_a_participant")
     if session.status != SessionStatus.COMPLETED:
         raise ValidationError(_("Certificates are issued once the session is completed."), code="session_not_completed")
+    refusal = holder_refusal(application.trainee)
+    if refusal is not None:
+        raise refusal
     holder_name = application.trainee.get_full_name().strip()
-    if not holder_name:
-        raise ValidationError(_("The participant's account has no name to print on a certificate."), code="no_name")
     language = certificate_language(application.trainee)
     with translation.override(language):
         module_title = session.module.localized.title
@@ -214,14 +236,21 @@ def _certificate_create(application: SessionApplication, kind: str) -> tuple[Cer
         "place": place[:255],
         "module_revision_id": session.module.live_revision_id,
     }
-    try:
-        with transaction.atomic():  # a savepoint: the caller's transaction survives a lost race
-            return Certificate.objects.create(application=application, **fields), True
-    except IntegrityError:
-        existing = valid_certificate(application)
-        if existing is None:
-            raise  # not the one-valid-per-enrolment constraint (a code drawn twice): let the task retry
-        return existing, False
+    draws = 0
+    while True:
+        certificate = Certificate(application=application, **fields)  # draws its code
+        draws += 1
+        try:
+            with transaction.atomic():  # a savepoint: the caller's transaction survives a lost race
+                certificate.save(force_insert=True)
+            certificate_failures.failure_clear(application)  # issued by a rerun or by a correction: no longer missing
+            return certificate, True
+        except IntegrityError:
+            existing = valid_certificate(application)
+            if existing is not None:
+                return existing, False  # another process issued it first
+            if draws >= CODE_DRAWS or not Certificate.objects.filter(code=certificate.code).exists():
+                raise  # not a code drawn twice: recorded as the participant's failure, and the task retries
 
 
 def _certificate_issue(application: SessionApplication, kind: str) -> tuple[Certificate, bool]:
@@ -268,41 +297,94 @@ class CertificateForecast:
     without: int
     # present enough, but the post-test with its pass mark not passed (yet): a participation certificate for now
     post_test_pending: list[User]
+    # due a certificate that cannot be made out to them (no name, an erased account): not counted above, with the reason
+    refused: list[tuple[User, str]] = field(default_factory=list)
 
 
 def certificates_forecast(session: TrainingSession) -> CertificateForecast:
-    """Count the certificates completing the session now would issue (the queries of `attendance.completions`)."""
+    """Count the certificates completing the session now would issue (the queries of `attendance.completions`): the
+    participants issuing would refuse are listed apart, so the counts are what issuing issues."""
     rows = attendance.completions(session)
-    kinds = [certificate_kind(completion) for completion in rows]
+    kinds: list[str | None] = []
+    refused: list[tuple[User, str]] = []
+    for completion in rows:
+        kind = certificate_kind(completion)
+        refusal = holder_refusal(completion.application.trainee) if kind is not None else None
+        if refusal is not None:
+            refused.append((completion.application.trainee, " ".join(refusal.messages)))
+            continue
+        kinds.append(kind)
     return CertificateForecast(
         completion=kinds.count(CertificateKind.COMPLETION),
         participation=kinds.count(CertificateKind.PARTICIPATION),
         without=kinds.count(None),
         post_test_pending=[c.application.trainee for c in rows if c.attended_enough and not c.post_test_passed],
+        refused=refused,
     )
 
 
-def certificates_issue_for_session(session: TrainingSession) -> int:
-    """Issue a completed session's certificates: completion to those who completed, participation to those who came at all.
+@dataclass(frozen=True)
+class IssueRun:
+    """What one run of issuing did for a session: how many certificates it issued, and the failures left."""
 
-    Returns how many were issued now (0 when they all exist); a participant whose account has no name is skipped and logged.
-    """
+    issued: int
+    failures: list[CertificateIssueFailure]
+
+    @property
+    def retryable(self) -> list[CertificateIssueFailure]:
+        """The failures a later attempt may get past (not a refusal the data explains)."""
+        return [failure for failure in self.failures if not failure.is_permanent]
+
+
+def certificates_issue_run(session: TrainingSession) -> IssueRun:
+    """Issue what a completed session's participants are due and do not hold: completion to those who completed,
+    participation to those who came at all. Each participant is issued (certificate, PDF, e-mail) in a transaction of
+    their own: a failure, whatever its exception, is recorded with its reason and the others are issued all the same."""
     session = TrainingSession.objects.select_related("module", "venue_country").get(pk=session.pk)
     issued = 0
+    failures: list[CertificateIssueFailure] = []
     for completion in attendance.completions(session):
         job_heartbeat()  # alive: the outbox sweep re-queues only a job whose worker stopped beating
         kind = certificate_kind(completion)
         if kind is None:
             continue
+        application = completion.application
         try:
-            _certificate, created = _certificate_issue(completion.application, kind)
-        except ValidationError as error:
-            logger.warning("no certificate for application %s: %s", completion.application.pk, " ".join(error.messages))
+            with transaction.atomic():
+                _certificate, created = _certificate_issue(application, kind)
+                # the holder is told once, whatever reruns of the task happen (one notice per application and kind)
+                enrolment.notify(application, NoticeKind.CERTIFICATE)
+                certificate_failures.failure_clear(application)
+        except Exception as error:  # noqa: BLE001 - one participant's failure must not stop the others: kept and logged
+            failures.append(certificate_failures.failure_record(application=application, kind=kind, error=error))
             continue
         issued += created
-        # the holder is told once, whatever reruns of the task happen (one notice per application and kind)
-        enrolment.notify(completion.application, NoticeKind.CERTIFICATE)
-    return issued
+    return IssueRun(issued=issued, failures=failures)
+
+
+def certificates_issue_for_session(session: TrainingSession) -> int:
+    """Issue a completed session's missing certificates; how many were issued now (0 when they all exist)."""
+    return certificates_issue_run(session).issued
+
+
+def certificates_standing(session: TrainingSession) -> SessionCertificates:
+    """Where a session's certificates stand: issued, failed (with the reason) or still being issued, per participant."""
+    due = {c.application.pk: (c.application, certificate_kind(c)) for c in attendance.completions(session)}
+    return certificate_failures.session_certificates(session, due)
+
+
+def certificates_issue_missing(*, session: TrainingSession, requested_by: User) -> int:
+    """Have the missing certificates of a completed session issued again (after the commit); how many are missing.
+
+    Nothing is queued when none is missing. Issuing is idempotent, so a second request meanwhile issues nothing twice.
+    """
+    if session.status != SessionStatus.COMPLETED:
+        raise ValidationError(_("Certificates are issued once the session is completed."), code="session_not_completed")
+    missing = len(certificates_standing(session).missing)
+    if missing:
+        logger.info("user %s asked for the %d missing certificates of session %s", requested_by.pk, missing, session.pk)
+        certificates_issue.delay_on_commit(session.pk)
+    return missing
 
 
 @transaction.atomic

@@ -64,6 +64,8 @@ def session_applications(request: HttpRequest, pk: int) -> HttpResponse:
             "corrections": corrections.session_corrections(session),
             # what "Complete the session" would issue now, shown beside its button
             "forecast": certificates.certificates_forecast(session) if session.status in COMPLETABLE else None,
+            # once completed: each certificate issued, failed (with its reason) or still being issued
+            "standing": certificates.certificates_standing(session) if session.status == SessionStatus.COMPLETED else None,
         },
         status=status,
     )

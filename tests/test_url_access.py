@@ -448,6 +448,32 @@ URL_TABLE: dict[str, tuple[Sample, ...]] = {
         ),
         Sample("/en/sessions/999999/attendance/corrections/", signed_out_vs_in(LOGIN_EN, NOT_FOUND), method="post"),
     ),
+    # issuing a completed session's missing certificates again: coordinators and administrators, by POST only
+    "<lang>/sessions/<int:session_id>/certificates/issue-missing/": (
+        Sample("/en/sessions/{completed_session_id}/certificates/issue-missing/", signed_out_vs_in(LOGIN_EN, NOT_ALLOWED)),
+        Sample(
+            "/en/sessions/{completed_session_id}/certificates/issue-missing/",
+            by_role(
+                anonymous=LOGIN_EN,
+                trainee=FORBIDDEN,
+                trainer=FORBIDDEN,
+                coordinator=redirect("/admin/sessions/{completed_session_id}/applications/"),
+                administrator=redirect("/admin/sessions/{completed_session_id}/applications/"),
+            ),
+            method="post",
+        ),
+        # a session not completed yet has no certificates to issue
+        Sample(
+            "/en/sessions/{open_session_id}/certificates/issue-missing/",
+            by_role(anonymous=LOGIN_EN, trainee=FORBIDDEN, trainer=FORBIDDEN, coordinator=Outcome(409), administrator=Outcome(409)),
+            method="post",
+        ),
+        Sample(
+            "/en/sessions/999999/certificates/issue-missing/",
+            by_role(anonymous=LOGIN_EN, trainee=FORBIDDEN, trainer=FORBIDDEN, coordinator=NOT_FOUND, administrator=NOT_FOUND),
+            method="post",
+        ),
+    ),
     "<lang>/teaching/": (Sample("/en/teaching/", signed_out_vs_in(LOGIN_EN, OK)),),
     # Surveys: a personal link needs no account; a session's surveys are for its confirmed participants
     "<lang>/surveys/link/<str:token>/": (

@@ -1,7 +1,8 @@
 """Certificates of participation and completion: at most one valid per enrolment, verifiable by an unguessable code, revocable.
 
 An enrolment may hold several certificates over time (a correction of the attendance that changes the kind due revokes
-the old certificate and issues one of the new kind), but the database allows only one that is not revoked.
+the old certificate and issues one of the new kind), but the database allows only one that is not revoked. A certificate
+due that could not be issued leaves a failure row with its reason until it is issued.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from wagtail.models import Revision
 
 from curriculum.models.sessions import SessionApplication
 
-__all__ = ["Certificate", "CertificateKind"]
+__all__ = ["Certificate", "CertificateFailureReason", "CertificateIssueFailure", "CertificateKind"]
 
 # Capitals and digits without the look-alikes 0/O, 1/I/L: 32 symbols, so 20 of them hold 100 random bits
 # and can be typed from paper; the verification page ignores case, spaces and hyphens.
@@ -105,3 +106,61 @@ class Certificate(models.Model):
     def is_valid(self) -> bool:
         """Whether the certificate stands (it has not been revoked)."""
         return self.revoked_at is None
+
+
+class CertificateFailureReason(models.TextChoices):
+    """Why a certificate due could not be issued; the label is what coordinators read."""
+
+    NO_NAME = "no_name", _("the participant's account has no name to print on it: add the name, then issue the missing certificates")
+    ERASED = "erased", _("the participant's account was erased")
+    NOT_A_PARTICIPANT = "not_a_participant", _("the application is no longer approved")
+    SESSION_NOT_COMPLETED = "session_not_completed", _("the session is not completed")
+    RENDERING = "rendering", _("its PDF could not be made")
+    FILE = "file", _("its PDF could not be written or a file could not be read")
+    DATABASE = "database", _("the database refused the certificate or did not answer")
+    UNEXPECTED = "unexpected", _("an unexpected error occurred (reported to the technical team)")
+
+
+# Retrying does not help these until someone changes the data (a name added); the others are retried.
+PERMANENT_FAILURE_REASONS = frozenset(
+    {
+        CertificateFailureReason.NO_NAME,
+        CertificateFailureReason.ERASED,
+        CertificateFailureReason.NOT_A_PARTICIPANT,
+        CertificateFailureReason.SESSION_NOT_COMPLETED,
+    }
+)
+
+
+class CertificateIssueFailure(models.Model):
+    """That a participant's certificate due could not be issued: the last reason, how often it was tried, when.
+
+    One row per application, deleted once the certificate is issued; it holds nothing about the person (the technical
+    detail is the exception's class; the traceback goes to the error log).
+    """
+
+    application = models.OneToOneField(
+        SessionApplication, verbose_name=_("enrolment"), on_delete=models.CASCADE, related_name="certificate_failure"
+    )
+    kind = models.CharField(_("kind"), max_length=13, choices=CertificateKind.choices)
+    reason = models.CharField(_("reason"), max_length=24, choices=CertificateFailureReason.choices)
+    detail = models.CharField(_("technical detail"), max_length=100, blank=True)
+    attempts = models.PositiveIntegerField(_("attempts"), default=1)
+    first_failed_at = models.DateTimeField(_("first failed at"), auto_now_add=True)
+    last_tried_at = models.DateTimeField(_("last tried at"))
+
+    class Meta:
+        ordering = ["application_id"]
+        verbose_name = _("certificate not issued")
+        verbose_name_plural = _("certificates not issued")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(reason__in=CertificateFailureReason.values), name="certificate_failure_reason_known"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.application_id}: {self.reason} ({self.attempts})"
+
+    @property
+    def is_permanent(self) -> bool:
+        """Whether retrying alone cannot help (someone must change the data first)."""
+        return self.reason in PERMANENT_FAILURE_REASONS

@@ -27,8 +27,8 @@ from tests.factories.curriculum import CurriculumIndexPageFactory
 from tests.faults.conftest import PrivatePostgres, free_port, wait_for
 from tests.real_services import REPOSITORY, _database_url
 
-# Committed rows, which gunicorn's own connections see; the flush at the end also removes what migrations wrote.
-pytestmark = [pytest.mark.faults, pytest.mark.django_db(transaction=True)]
+# Committed rows, which gunicorn's own connections see; the database is put back from its snapshot afterwards.
+pytestmark = [pytest.mark.faults, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 WORKERS = 2
 ROUNDS = 8

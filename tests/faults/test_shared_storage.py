@@ -33,7 +33,7 @@ from tests.faults.conftest import PrivatePostgres, PrivateRedis, free_port, wait
 from tests.object_store import Bucket, MotoServer, bucket_create
 from tests.real_services import REPOSITORY, _database_url
 
-pytestmark = [pytest.mark.faults, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.faults, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 # Seconds each request to the store may take before it counts as failed (STORAGE_S3_TIMEOUT_SECONDS).
 STORE_TIMEOUT = 2

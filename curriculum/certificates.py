@@ -383,7 +383,7 @@ def certificates_issue_missing(*, session: TrainingSession, requested_by: User) 
     missing = len(certificates_standing(session).missing)
     if missing:
         logger.info("user %s asked for the %d missing certificates of session %s", requested_by.pk, missing, session.pk)
-        certificates_issue.delay_on_commit(session.pk)
+        task_enqueue_on_commit(certificates_issue, session.pk)
     return missing
 
 

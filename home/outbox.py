@@ -53,6 +53,7 @@ class _Publisher(threading.local):
     """This thread's short-fuse broker connection, and until when the broker is taken to be down."""
 
     connection: Any = None
+    broker_url: str = ""
     paused_until: float = 0.0
 
 
@@ -79,9 +80,12 @@ def _short_fuse_connection() -> Any:
     """A broker connection that fails at once rather than retrying: for publishing from a web request."""
     from config.celery import app
 
+    if _publisher.connection is not None and _publisher.broker_url != app.conf.broker_url:
+        _forget_connection()  # the app was pointed at another broker (a test's own)
     if _publisher.connection is None:
         options = {"max_retries": 0, "socket_connect_timeout": 1, "socket_timeout": 1, "retry_on_timeout": False}
         _publisher.connection = app.connection_for_write(transport_options=options, connect_timeout=1)
+        _publisher.broker_url = app.conf.broker_url
     return _publisher.connection
 
 

@@ -357,21 +357,3 @@ def celery_on_private_redis(private_redis: PrivateRedis, settings, monkeypatch: 
     finally:
         app.conf.update(saved)
         _celery_forget_connections(app)
-
-
-@pytest.fixture
-def migrated_rows(transactional_db: None) -> None:
-    """The rows migrations write (content types, permissions, Wagtail's default locale, root page and collection), back in
-    place when an earlier transactional test of the stage flushed them (the permissions that data migrations made, such as
-    the roles need, stay gone): for a test that builds pages after one."""
-    from django.conf import settings
-    from django.contrib.contenttypes.models import ContentType
-    from django.core.management.sql import emit_post_migrate_signal
-    from wagtail.models import Collection, Locale, Page
-
-    emit_post_migrate_signal(verbosity=0, interactive=False, db="default")
-    Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE)
-    if Page.get_first_root_node() is None:
-        Page.add_root(instance=Page(title="Root", slug="root", content_type=ContentType.objects.get_for_model(Page)))
-    if Collection.get_first_root_node() is None:
-        Collection.add_root(name="Root")

@@ -219,9 +219,7 @@ def _issued(application: SessionApplication) -> Certificate | None:
     return Certificate.objects.filter(application=application).exclude(file="").first()
 
 
-def test_a_certificate_the_worker_issued_downloads_through_either_web_process_and_the_store_down_answers_503(
-    migrated_rows, processes, object_store
-):
+def test_a_certificate_the_worker_issued_downloads_through_either_web_process_and_the_store_down_answers_503(processes, object_store):
     bases, queue, broker = processes["bases"], processes["queue"], processes["broker"]
     session, application = _completed_session_with_holder()
     cookie = _holder_cookie(application.trainee)

@@ -61,7 +61,8 @@ def test_sending_an_already_sent_email_again_sends_nothing(real_celery_worker):
     assert email.sent_at is not None, f"not sent within {TASK_TIMEOUT} s:\n{real_celery_worker.log_tail()}"
     first_sent_at = email.sent_at
 
-    outcome = outbound_email_send.delay(email.pk).get(timeout=TASK_TIMEOUT)
+    # results are stored only when asked for (CELERY_TASK_IGNORE_RESULT): this test reads one
+    outcome = outbound_email_send.apply_async(args=[email.pk], ignore_result=False).get(timeout=TASK_TIMEOUT)
 
     email.refresh_from_db()
     assert outcome == "already-sent"

@@ -1,86 +1,41 @@
-"""The 22 thematic chapters of the 2021 priority matrix (Table 7) in their two parts.
+"""The 22 thematic chapters of the 2021 priority matrix (Table 7) in their two parts, read from curriculum/data/.
 
 Source: the 2021 needs assessment, section 3.1 of the project's digest. Part 1 holds chapters 1-9,
-part 2 chapters 10-22, as in the draft curriculum.
+part 2 chapters 10-22, as in the draft curriculum. The files are small and read once, when this
+module is imported.
 """
 
 from __future__ import annotations
 
-# (number, Azerbaijani, Russian, English)
-PARTS: list[tuple[int, str, str, str]] = [
-    (1, "Miqrasiya üzrə yaxşı rəhbərliyin əsasları", "Основы надлежащего управления миграцией", "Foundations of good migration governance"),
-    (
-        2,
-        "Miqrasiya rəhbərliyinin və idarəçiliyinin əsas sahələri",
-        "Ключевые направления управления миграцией",
-        "Key areas of migration governance and management",
-    ),
-]
+from pathlib import Path
 
+from lib.data_files import DataFileError, csv_integer, csv_rows, csv_unique
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+NAMES = ("name_az", "name_ru", "name_en")
+
+
+def parts_read(path: Path) -> list[tuple[int, str, str, str]]:
+    """The parts: (number, az, ru, en)."""
+    rows = csv_rows(path, ("number", *NAMES))
+    csv_unique(path, rows, "number")
+    return [(csv_integer(path, line, "number", row["number"]), row["name_az"], row["name_ru"], row["name_en"]) for line, row in rows]
+
+
+def chapters_read(path: Path, part_numbers: set[int]) -> list[tuple[int, int, str, str, str]]:
+    """The chapters: (number, part, az, ru, en), each in one of the parts."""
+    rows = csv_rows(path, ("number", "part", *NAMES))
+    csv_unique(path, rows, "number")
+    chapters = []
+    for line, row in rows:
+        part = csv_integer(path, line, "part", row["part"])
+        if part not in part_numbers:
+            raise DataFileError(path, f"line {line}", f"part {part} is not in parts.csv")
+        chapters.append((csv_integer(path, line, "number", row["number"]), part, row["name_az"], row["name_ru"], row["name_en"]))
+    return chapters
+
+
+# (number, Azerbaijani, Russian, English)
+PARTS: list[tuple[int, str, str, str]] = parts_read(DATA_DIR / "parts.csv")
 # (number, part, Azerbaijani, Russian, English)
-CHAPTERS: list[tuple[int, int, str, str, str]] = [
-    (
-        1,
-        1,
-        "Beynəlxalq miqrasiyanın qlobal konteksti",
-        "Глобальный контекст международной миграции",
-        "Global context of international migration",
-    ),
-    (
-        2,
-        1,
-        "Miqrasiya üzrə beynəlxalq əməkdaşlıq",
-        "Международное сотрудничество в области миграции",
-        "International cooperation on migration",
-    ),
-    (3, 1, "Beynəlxalq miqrasiya hüququ", "Международное миграционное право", "International migration law"),
-    (4, 1, "Miqrantların insan hüquqları", "Права человека мигрантов", "Human rights of migrants"),
-    (5, 1, "Gender və miqrasiya", "Гендер и миграция", "Gender and migration"),
-    (6, 1, "Uşaqlar və miqrasiya", "Дети и миграция", "Children and migration"),
-    (
-        7,
-        1,
-        "Miqrantların zorakılığa, istismara və sui-istifadəyə qarşı həssaslığı",
-        "Уязвимость мигрантов к насилию, эксплуатации и жестокому обращению",
-        "Migrant vulnerabilities to violence, exploitation and abuse",
-    ),
-    (8, 1, "Miqrasiya idarəçiliyi və siyasət dövrü", "Управление миграцией и цикл политики", "Migration governance and the policy cycle"),
-    (9, 1, "Miqrasiyaya dair məlumatlandırma", "Информирование о миграции", "Migration communication"),
-    (
-        10,
-        2,
-        "Gəliş öncəsi asanlaşdırma: pasport və viza idarəçiliyi",
-        "Содействие до прибытия: управление паспортами и визами",
-        "Pre-arrival facilitation: passport and visa management",
-    ),
-    (
-        11,
-        2,
-        "Miqrasiyanın tənzimlənməsi: sərhəd idarəçiliyi",
-        "Регулирование миграции: управление границами",
-        "Regulating migration: border management",
-    ),
-    (12, 2, "Miqrasiya və inkişaf", "Миграция и развитие", "Migration and development"),
-    (13, 2, "Əmək miqrasiyası və hərəkətlilik", "Трудовая миграция и мобильность", "Labour migration and mobility"),
-    (14, 2, "Ailə və miqrasiya", "Семья и миграция", "Family and migration"),
-    (15, 2, "Gənclik və miqrasiya", "Молодёжь и миграция", "Youth and migration"),
-    (16, 2, "Sağlamlıq və miqrasiya", "Здоровье и миграция", "Health and migration"),
-    (17, 2, "İnteqrasiya və sosial birlik", "Интеграция и социальная сплочённость", "Integration and social cohesion"),
-    (
-        18,
-        2,
-        "Miqrasiya, ətraf mühit və iqlim dəyişikliyi",
-        "Миграция, окружающая среда и изменение климата",
-        "Migration, environment and climate change",
-    ),
-    (19, 2, "Miqrant qaçaqçılığı", "Незаконный ввоз мигрантов", "Migrant smuggling"),
-    (
-        20,
-        2,
-        "İnsan alveri və onunla əlaqəli istismar və sui-istifadə formaları",
-        "Торговля людьми и связанные с ней формы эксплуатации и жестокого обращения",
-        "Trafficking in persons and related forms of exploitation and abuse",
-    ),
-    (21, 2, "Miqrantların qayıdışı və reinteqrasiyası", "Возвращение и реинтеграция мигрантов", "Return and reintegration of migrants"),
-    (22, 2, "Böhranların hərəkətlilik aspektləri", "Мобильность в условиях кризисов", "Mobility dimensions of crises"),
-]
+CHAPTERS: list[tuple[int, int, str, str, str]] = chapters_read(DATA_DIR / "chapters.csv", {number for number, *_names in PARTS})

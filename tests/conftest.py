@@ -28,7 +28,7 @@ def _empty_cache() -> None:
 
 @pytest.fixture
 def reference_data(db: None) -> dict[str, int]:
-    """The real 2021 reference data and the roles, as `load_reference_data` loads them."""
+    """The real 2021 reference lists, parts, chapters and roles (`load_reference_data` also loads instruments and the baseline)."""
     counts = services.reference_data_load()
     services.roles_sync()
     return counts

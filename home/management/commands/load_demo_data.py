@@ -1,26 +1,33 @@
-"""Load reference data, roles and the demo content; safe to run again."""
+"""Load the reference data (as load_reference_data does) and then the demo content; safe to run again."""
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
-from assessments import builtin as assessments_builtin
 from assessments import demo as assessments_demo
-from assessments import matrix as assessments_matrix
 from curriculum import demo as curriculum_demo
 from curriculum import services as curriculum_services
 from experts import demo as experts_demo
 from home import demo as home_demo
+from home import reference
+from lib.data_files import DataFileError
 from people import demo as people_demo
-from people import services
 from people.models import User
 
 
 class Command(BaseCommand):
-    help = "Load the 2021 reference data, roles, home page, draft curriculum in three languages and demo accounts (idempotent)."
+    help = (
+        "Load the reference data (as load_reference_data does), then the home page, the draft curriculum in three "
+        "languages, demo accounts, sessions and survey answers (idempotent)."
+    )
 
     def handle(self, *args: object, **options: object) -> None:
-        counts: dict[str, int] = {}
-        counts.update(services.reference_data_load())
-        services.roles_sync()
+        try:
+            counts = self._load()
+        except DataFileError as error:
+            raise CommandError(f"Loading stopped: {error}") from error
+        self.stdout.write(self.style.SUCCESS("Demo data loaded: " + ", ".join(f"{k} {v}" for k, v in counts.items())))
+
+    def _load(self) -> dict[str, int]:
+        counts = reference.reference_data_load()
         counts.update(home_demo.load())
         counts.update(people_demo.load())
         counts.update(curriculum_demo.load())
@@ -31,7 +38,5 @@ class Command(BaseCommand):
         counts.update(experts_demo.load())
         counts.update(experts_demo.load_expert_account())
         counts.update(curriculum_demo.load_sessions())
-        counts.update(assessments_builtin.load())
-        counts["priority-matrix cells (2021 baseline)"] = assessments_matrix.baseline_load().cells.count()
         counts.update(assessments_demo.load())
-        self.stdout.write(self.style.SUCCESS("Demo data loaded: " + ", ".join(f"{k} {v}" for k, v in counts.items())))
+        return counts

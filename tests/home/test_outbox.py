@@ -287,3 +287,20 @@ def test_a_heartbeat_is_written_at_most_every_few_seconds(broker, monkeypatch):
     outbox.job_heartbeat()
     row.refresh_from_db()
     assert row.heartbeat_at is not None
+
+
+@pytest.mark.django_db
+def test_beat_runs_the_sweep_every_minute_and_the_task_is_the_sweep(broker, settings):
+    from config.celery import app
+    from home.tasks import outbox_sweep as sweep_task
+
+    entry = settings.CELERY_BEAT_SCHEDULE["outbox-sweep"]
+    assert entry["task"] == sweep_task.name
+    assert entry["task"] in app.tasks
+    assert entry["schedule"] <= 60
+    broker.up = False
+    _queue("waiting@example.org")
+    _age(QueuedTask.objects.get(), seconds=settings.OUTBOX_REPUBLISH_AFTER + 1)
+    broker.up = True
+
+    assert sweep_task.apply().get()["published"] == 1

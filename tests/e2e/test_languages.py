@@ -29,7 +29,8 @@ def test_azerbaijani_letters_are_rendered_as_text(page):
     for letter in "əğışçöüƏİ":
         assert letter in text, f"{letter!r} missing from the Azerbaijani home page"
     # the bundled Noto Sans covers them: the font actually used for the title is the site's
-    assert page.evaluate("document.fonts.check('700 32px \"Noto Sans\"', 'əğışçöü')")
+    # once the page's fonts have loaded (a loaded machine can take a while): check() is false for a face not loaded
+    assert page.evaluate("document.fonts.ready.then(() => document.fonts.check('700 32px \"Noto Sans\"', 'əğışçöü'))")
 
 
 def test_language_switcher_goes_from_the_azerbaijani_to_the_russian_home_page(page):

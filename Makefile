@@ -49,7 +49,7 @@ migrations-check: install
 
 test-sqlite: install
 	@echo "== Test suite on SQLite (Celery eager) =="
-	$(PY) -m pytest -m "not e2e and not topology and not faults" -p no:cacheprovider -q
+	$(PY) -m pytest -m "not e2e and not topology and not faults" -p no:cacheprovider -q --durations=15
 
 test-postgres: install
 	@echo "== Test suite on PostgreSQL with a real Celery worker on Redis =="
@@ -57,18 +57,18 @@ test-postgres: install
 	if [ $$status -eq 0 ]; then \
 	  DATABASE_URL=$${TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/rtcm} \
 	  CELERY_BROKER_URL=$${TEST_BROKER_URL:-redis://127.0.0.1:6379/14} RTCM_TEST_TASKS=worker \
-	  $(PY) -m pytest -m "not e2e and not topology and not faults" -p no:cacheprovider -q; \
+	  $(PY) -m pytest -m "not e2e and not topology and not faults" -p no:cacheprovider -q --durations=15; \
 	elif [ $$status -eq 2 ]; then exit 1; fi
 
 test-e2e: install
 	@echo "== Browser tests in headless Chromium =="
 	@status=0; $(PY) tests/services.py chromium || status=$$?; \
-	if [ $$status -eq 0 ]; then $(PY) -m pytest -m e2e -p no:cacheprovider -q; elif [ $$status -eq 2 ]; then exit 1; fi
+	if [ $$status -eq 0 ]; then $(PY) -m pytest -m e2e -p no:cacheprovider -q --durations=15; elif [ $$status -eq 2 ]; then exit 1; fi
 
 test-topology: install
 	@echo "== Smoke run of the production topology (platform/) =="
 	@status=0; $(PY) tests/services.py postgres redis || status=$$?; \
-	if [ $$status -eq 0 ]; then $(PY) -m pytest -m topology -p no:cacheprovider -q; elif [ $$status -eq 2 ]; then exit 1; fi
+	if [ $$status -eq 0 ]; then $(PY) -m pytest -m topology -p no:cacheprovider -q --durations=15; elif [ $$status -eq 2 ]; then exit 1; fi
 
 ## Fault tests: each starts its own redis-server or PostgreSQL cluster on a free port, breaks it by PID and
 ## checks the site survives (tests/faults/). Never touches the machine's shared servers.
@@ -78,7 +78,7 @@ FAULTS_DATABASE_URL = postgres://postgres@127.0.0.1:9/rtcm_faults_placeholder
 test-faults: install
 	@echo "== Fault tests (private redis-server and PostgreSQL, killed and restarted) =="
 	@status=0; $(PY) tests/services.py redis-server postgres-server || status=$$?; \
-	if [ $$status -eq 0 ]; then DATABASE_URL=$(FAULTS_DATABASE_URL) $(PY) -m pytest -m faults -p no:cacheprovider -q; elif [ $$status -eq 2 ]; then exit 1; fi
+	if [ $$status -eq 0 ]; then DATABASE_URL=$(FAULTS_DATABASE_URL) $(PY) -m pytest -m faults -p no:cacheprovider -q --durations=15; elif [ $$status -eq 2 ]; then exit 1; fi
 
 ## Debian packages the tests need (Chromium for the browser tests, poppler-utils for the PDF text); installed when missing and root.
 system-deps:

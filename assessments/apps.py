@@ -11,6 +11,6 @@ class AssessmentsConfig(AppConfig):
     def ready(self) -> None:
         # The sessions' completion rule asks the knowledge tests whether a participant passed the post-test.
         from assessments.services import post_test_passes
-        from curriculum import attendance
+        from curriculum.completion import register_post_test_check
 
-        attendance.POST_TEST_PASSES = post_test_passes
+        register_post_test_check(post_test_passes)

@@ -17,7 +17,7 @@ from assessments import services
 from assessments.answers import NON_FIELD, NOT_APPLICABLE, grid_field_name, multiple_answers_allowed
 from assessments.models import PRIORITY_SCORES, SESSION_PURPOSES, Instrument, Question, QuestionKind, Respondent
 from curriculum.models import ThematicChapter, TrainingSession
-from home.ratelimit import rate_limited
+from lib.ratelimit import rate_limited
 
 
 @dataclass

@@ -4,7 +4,7 @@ cache of its own in memory, and goes back to Redis once it answers again.
 Pages never need the cache to be right, only to be fast; but Django's RedisCache raises on every call while
 Redis is down, so the login page, the catalogue and My learning answered 500. What the cache holds:
 
-- the rate limits' counters (django-allauth's and home.ratelimit's): while Redis is down each process counts on
+- the rate limits' counters (django-allauth's and lib.ratelimit's): while Redis is down each process counts on
   its own, so a limit still holds, per web process (with WEB_CONCURRENCY=2 a client gets at most twice the limit
   before a 429). Failing open would drop the failed-login lock for as long as an attacker can keep Redis down.
 - Wagtail's site root paths and locale names: rebuilt from the database on a miss.

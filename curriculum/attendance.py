@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -11,12 +10,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from curriculum.completion import post_test_check
 from curriculum.models import ApplicationStatus, Attendance, AttendanceCorrection, SessionApplication, SessionStatus, TrainingSession
 from people.models import User
-
-# The knowledge tests plug their post-test check in here: (session) -> (application -> passed?), read once per session;
-# None while no app provides tests.
-POST_TEST_PASSES: Callable[[TrainingSession], Callable[[SessionApplication], bool]] | None = None
 
 
 def locked_message() -> str:
@@ -113,12 +109,12 @@ class Completion:
 
 def completions(session: TrainingSession) -> list[Completion]:
     """Each participant's attendance and completion: at least the session's share of days (80 % by default), and the
-    post-test when the session has one (`POST_TEST_PASSES`), in the same few queries whatever the number of participants."""
+    post-test when the session has one (`curriculum.completion.post_test_check`, failing closed), in the same few queries whatever the number of participants."""
     days_total = len(session.days())
     present: dict[int, int] = {}
     for application_id in Attendance.objects.filter(application__session=session, present=True).values_list("application_id", flat=True):
         present[application_id] = present.get(application_id, 0) + 1
-    passes = POST_TEST_PASSES(session) if POST_TEST_PASSES is not None else lambda application: True
+    passes = post_test_check(session)
     result = []
     for application in participants(session):
         days_present = present.get(application.pk, 0)

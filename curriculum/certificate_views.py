@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from curriculum import certificates
 from curriculum.models import Certificate, TrainingSession
-from home.ratelimit import rate_limited
+from lib.ratelimit import rate_limited
 
 COORDINATOR_PERMISSION = "curriculum.change_sessionapplication"
 

@@ -33,7 +33,7 @@ from experts.models import (
     LanguageLevel,
 )
 from experts.services import PublicConsent, bio_sanitise, expert_apply, expert_set_status
-from home.uploads import xlsx_archive_check
+from lib.uploads import xlsx_archive_check
 from people.models import Country, Language, StakeholderCategory, User
 
 MAX_FILE_SIZE = 5 * 1024 * 1024

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from experts import selectors, services
 from experts.forms import ExpertApplicationForm, InvitationAnswerForm, ProfileEditForm
 from experts.models import ExpertProfile, InvitationStatus
-from home.ratelimit import rate_limited
+from lib.ratelimit import rate_limited
 
 
 def _applicant_email(request: HttpRequest) -> str:

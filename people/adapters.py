@@ -13,7 +13,7 @@ from django.http import HttpRequest
 from django.utils import translation
 from django.utils.translation import gettext
 
-from home.ratelimit import peer_is_trusted_proxy
+from lib.ratelimit import peer_is_trusted_proxy
 from people import services
 from people.models import OutboundEmail, User
 

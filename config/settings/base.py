@@ -163,7 +163,7 @@ ACCOUNT_RATE_LIMITS = {
     "login_failed": env_str("LOGIN_FAILED_RATE_LIMIT", "20/m/ip,5/5m/key"),
     "signup": "20/m/ip",
     "reset_password": "20/m/ip,5/m/key",
-    # The site's other public writes go through the same limiter (home.ratelimit.rate_limited), with
+    # The site's other public writes go through the same limiter (lib.ratelimit.rate_limited), with
     # limits no one filling a form by hand meets: per client address, and per target (the e-mail an
     # expert applies with, the respondent answering a survey).
     "expert_apply": "20/h/ip,10/h/key",
@@ -261,7 +261,7 @@ if STORAGE_S3_BUCKET or STORAGE_S3_ACCESS_KEY_ID or STORAGE_S3_SECRET_ACCESS_KEY
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 # An uploaded workbook (XLSX, a zip archive) is opened only within these limits, so a small file cannot unpack into
-# gigabytes (home/uploads.py). A real 20,000-row enrolment list unpacks to about 15 MB, packed about 10 to 1.
+# gigabytes (lib/uploads.py). A real 20,000-row enrolment list unpacks to about 15 MB, packed about 10 to 1.
 SPREADSHEET_MAX_UNCOMPRESSED_BYTES = env_int("SPREADSHEET_MAX_UNCOMPRESSED_MB", 50) * 1024 * 1024
 SPREADSHEET_MAX_COMPRESSION_RATIO = env_int("SPREADSHEET_MAX_COMPRESSION_RATIO", 100)
 SPREADSHEET_MAX_MEMBERS = env_int("SPREADSHEET_MAX_MEMBERS", 500)

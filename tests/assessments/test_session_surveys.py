@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import logging
 
 import pytest
 from django.urls import reverse
@@ -10,6 +11,7 @@ from django.utils import timezone
 
 from assessments import selectors, services
 from assessments.models import Purpose
+from curriculum import completion
 from curriculum.attendance import attendance_record, completions
 from curriculum.models import ApplicationStatus, SessionApplication, SessionStatus
 from people.models import OutboundEmail
@@ -209,3 +211,41 @@ def test_the_applications_page_tells_what_completing_now_would_issue(client, ses
         pending.pk: CertificateKind.PARTICIPATION,
         once.pk: CertificateKind.PARTICIPATION,
     }
+
+
+def test_the_assessments_app_registers_its_post_test_check_at_start():
+    assert completion._registered == [services.post_test_passes]
+
+
+def test_without_a_registered_check_no_participant_of_a_session_with_a_post_test_completes(session, coordinator, monkeypatch, caplog):
+    _pre, post = knowledge_tests(session, pass_mark=60)
+    passed = participant(session, "closed@example.org")
+    for day in session.days():
+        attendance_record(session=session, day=day, present_ids={passed.pk}, recorded_by=coordinator)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(timezone, "localdate", lambda *args: TODAY)
+        take(session, passed, post, right=("knowledge", "knowledge_multi"))  # 3 of 3 points
+    assert [c.completed for c in completions(session)] == [True]
+    monkeypatch.setattr(completion, "_registered", [])
+    monkeypatch.setattr(completion, "_missing_logged", [])
+
+    with caplog.at_level(logging.ERROR, logger="curriculum.completion"):
+        first, second = completions(session), completions(session)
+
+    assert [(c.attended_enough, c.post_test_passed, c.completed) for c in first + second] == [(True, False, False)] * 2
+    assert [record.levelno for record in caplog.records] == [logging.ERROR]
+    assert "No post-test check is registered" in caplog.records[0].getMessage()
+
+
+def test_without_a_registered_check_a_session_without_a_post_test_still_completes_on_attendance(session, coordinator, monkeypatch, caplog):
+    application = participant(session, "open@example.org")
+    for day in session.days():
+        attendance_record(session=session, day=day, present_ids={application.pk}, recorded_by=coordinator)
+    monkeypatch.setattr(completion, "_registered", [])
+    monkeypatch.setattr(completion, "_missing_logged", [])
+
+    with caplog.at_level(logging.ERROR, logger="curriculum.completion"):
+        result = completions(session)
+
+    assert [c.completed for c in result] == [True]
+    assert caplog.records == []

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from home.ratelimit import peer_is_trusted_proxy
+from lib.ratelimit import peer_is_trusted_proxy
 
 
 @pytest.mark.parametrize("peer", ["127.0.0.1", "::1", ""], ids=["loopback", "loopback IPv6", "UNIX socket"])

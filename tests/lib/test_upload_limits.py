@@ -16,7 +16,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from curriculum.models import SessionApplication
 from experts.models import ExpertProfile
-from home.uploads import xlsx_archive_check
+from lib.uploads import xlsx_archive_check
 from tests.factories.curriculum import CurriculumIndexPageFactory, CurriculumPartPageFactory, ModulePageFactory, TrainingSessionFactory
 
 REPOSITORY = Path(__file__).resolve().parents[2]

@@ -63,7 +63,7 @@ _publisher = _Publisher()
 def task_enqueue_on_commit(task: Task, *args: Any) -> QueuedTask:
     """Record `task(*args)` as owed, in the current transaction, and hand it to the broker after the commit."""
     row = QueuedTask.objects.create(name=task.name, args=list(args))
-    if settings.CELERY_TASK_ALWAYS_EAGER:
+    if task.app.conf.task_always_eager:  # what apply_async itself obeys (tests may set it apart from the settings)
         transaction.on_commit(lambda: _run_eagerly(task, row))
     else:
         transaction.on_commit(lambda: task_publish(row, task=task, from_request=True))

@@ -43,6 +43,7 @@ class FakeBroker:
 def broker(settings, monkeypatch) -> FakeBroker:
     """As in production: tasks go to a broker (this stand-in) instead of running in the request."""
     settings.CELERY_TASK_ALWAYS_EAGER = False
+    monkeypatch.setitem(outbound_email_send.app.conf, "task_always_eager", False)
     fake = FakeBroker()
     monkeypatch.setattr(outbound_email_send, "apply_async", fake.apply_async)
     monkeypatch.setattr(outbox._publisher, "paused_until", 0.0)

@@ -505,20 +505,3 @@ def cell_override(*, cell: MatrixCell, state: str, value: Decimal | None, justif
         locked.save(update_fields=["state", "value", "remaining_need"])
     cell.refresh_from_db()
     return override
-
-
-def naive_recompute(round_ids: Iterable[int] | None = None) -> dict[tuple[int, int], Decimal | None]:
-    """The baseline for the benchmark: every priority answer read into Python, medians by sorting lists."""
-    values: dict[tuple[int, int], list[int]] = defaultdict(list)
-    answers = Answer.objects.filter(question__kind=QuestionKind.PRIORITY_GRID, response__instrument__purpose=Purpose.NEEDS_ASSESSMENT)
-    if round_ids:
-        answers = answers.filter(response__round_id__in=list(round_ids))
-    for answer in answers.select_related("response").iterator(chunk_size=5000):
-        if answer.score is not None and answer.response.country_id is not None:
-            values[(answer.response.country_id, answer.chapter_id)].append(answer.score)
-    result = {}
-    for key, scores in values.items():
-        scores.sort()
-        middle = len(scores) // 2
-        result[key] = Decimal(scores[middle]) if len(scores) % 2 else Decimal(scores[middle - 1] + scores[middle]) / 2
-    return result

@@ -13,7 +13,7 @@ same kind of rows.
 One session is enrolled with `enrolment_import_parse` and `enrolment_import_apply` (one statement
 per table: executemany INSERT on SQLite or COPY on PostgreSQL for organisations, accounts and
 applications, INSERT ... SELECT from the accounts table for roles and e-mail addresses), the other
-with the same dry run and `enrolment_import_apply_row_by_row` (a model instance and its save() per
+with the same dry run and `bench.baselines.bulk_enrolment.enrolment_import_apply_row_by_row` (a model instance and its save() per
 organisation, account, role, e-mail address and application). Both writers get the same plan, so only the writing differs,
 and both must report the same counts. The rounds alternate which import goes first, as the tables
 grow; the figures are the medians over the rounds (the machine's noise is a few tenths of a second).
@@ -191,7 +191,8 @@ def run(args: argparse.Namespace) -> int:
     """Build the site, enrol the files (bulk and row by row, alternating), check they agree and print the medians."""
     from django.db import connection
 
-    from curriculum.bulk_enrolment import enrolment_import_apply, enrolment_import_apply_row_by_row, enrolment_import_parse
+    from bench.baselines.bulk_enrolment import enrolment_import_apply_row_by_row
+    from curriculum.bulk_enrolment import enrolment_import_apply, enrolment_import_parse
 
     started = time.perf_counter()
     module, coordinator = build_site()

@@ -10,7 +10,7 @@ is a session's: two chapters, Russian as the language of delivery, participants 
 Asian countries and one organisation, dates in May, and a trainer team of one man.
 
 `experts.matching.rank_experts` ranks in one query and explains the 20 it returns;
-`rank_experts_naively` loads every expert with its chapters, languages, countries and windows and
+`bench.baselines.matching.rank_experts_naively` loads every expert with its chapters, languages, countries and windows and
 scores each in Python with the same function. The two are interleaved and must return the same 20
 experts in the same order.
 
@@ -138,6 +138,7 @@ def run(args: argparse.Namespace) -> int:
     from django.core.management import call_command
     from django.db import connection
 
+    from bench.baselines.matching import rank_experts_naively
     from experts import matching
     from people import services
 
@@ -159,7 +160,7 @@ def run(args: argparse.Namespace) -> int:
         fast.append(elapsed)
         fast_top = [(m.expert.pk, round(m.score, 6)) for m in result]
         if round_number % naive_every == 0 and len(naive) < args.naive_rounds:
-            elapsed, result = timed_ms(matching.rank_experts_naively, request, limit=20)
+            elapsed, result = timed_ms(rank_experts_naively, request, limit=20)
             naive.append(elapsed)
             naive_top = [(m.expert.pk, round(m.score, 6)) for m in result]
     same = fast_top == naive_top

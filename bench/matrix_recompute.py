@@ -12,7 +12,7 @@ bulk_create, answers with executemany (SQLite) or COPY (PostgreSQL).
 (a) `assessments.matrix.snapshot_compute` of a median snapshot over every round: median, fastest and slowest of
     --runs runs, and where its time goes: the priority GROUP BY (`priority_tallies`), the evaluation and delivery
     aggregates (four more queries), and the rest (building the 22 x 13 x 4 cells in Python and writing them);
-(b) `assessments.matrix.naive_recompute`, every answer read into Python and the medians taken by sorting, once;
+(b) `bench.baselines.matrix.naive_recompute`, every answer read into Python and the medians taken by sorting, once;
 and checks that both give the same median for every country and chapter (the all-categories cells).
 
     .venv/bin/python bench/matrix_recompute.py                  # SQLite, 1,000,000 answers
@@ -182,6 +182,7 @@ def run(args: argparse.Namespace) -> int:
 
     from assessments import matrix
     from assessments.models import MatrixCell, MatrixRule, MatrixSnapshot, SnapshotKind
+    from bench.baselines.matrix import naive_recompute
 
     started = time.perf_counter()
     counts = build(args.answers)
@@ -206,7 +207,7 @@ def run(args: argparse.Namespace) -> int:
     others_s = sum(
         timed(function)[0] for function in (matrix.further_training_means, matrix.relevance_means, matrix.knowledge_gains, matrix.delivery)
     )
-    naive_s, naive = timed(matrix.naive_recompute)
+    naive_s, naive = timed(naive_recompute)
 
     cells = {
         (cell.country_id, cell.chapter_id): cell.value

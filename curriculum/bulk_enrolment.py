@@ -51,12 +51,13 @@ __all__ = [
     "COLUMNS",
     "MAX_DATA_ROWS",
     "REQUIRED_COLUMNS",
+    "AccountValue",
     "EnrolmentReport",
     "EnrolmentResult",
     "EnrolmentRow",
+    "EnrolmentWriter",
     "RowOutcome",
     "enrolment_import_apply",
-    "enrolment_import_apply_row_by_row",
     "enrolment_import_parse",
 ]
 
@@ -562,7 +563,7 @@ class AccountValue(enum.Enum):
     EMAIL = "email"
 
 
-class _Writer(NamedTuple):
+class EnrolmentWriter(NamedTuple):
     """How an import stores its plan: rows of plain values in a table's column order, and a row for each of some accounts.
 
     `per_account(model, columns, template, accounts)` writes, for each account (id: e-mail address as
@@ -712,7 +713,7 @@ def _new_user(
     return country.pk, category_id, row.gender
 
 
-def _write(plan: _Plan, writer: _Writer) -> None:
+def _write(plan: _Plan, writer: EnrolmentWriter) -> None:
     """Write the plan table by table, giving the rows that point at new accounts and organisations their ids."""
     if plan.organisations:
         writer.rows(Organisation, ORGANISATION_COLUMNS, list(plan.organisations.values()))
@@ -817,21 +818,7 @@ def _insert_per_account_in_bulk(model: type[models.Model], columns: tuple[str, .
         cursor.execute(sql, [*params, ids])
 
 
-def _insert_row_by_row(model: type[models.Model], columns: tuple[str, ...], rows: list) -> None:
-    """The naive way, for comparison: a model instance and its own save() (one INSERT) per row."""
-    for row in rows:
-        model(**dict(zip(columns, row, strict=True))).save()
-
-
-def _insert_per_account_row_by_row(model: type[models.Model], columns: tuple[str, ...], template: tuple, accounts: dict[int, str]) -> None:
-    """The naive way: each account's row built in Python, then saved on its own."""
-    own = {AccountValue.ID: 0, AccountValue.EMAIL: 1}
-    rows = [[account[own[value]] if isinstance(value, AccountValue) else value for value in template] for account in accounts.items()]
-    _insert_row_by_row(model, columns, rows)
-
-
-BULK = _Writer(rows=_insert_in_bulk, per_account=_insert_per_account_in_bulk)
-ROW_BY_ROW = _Writer(rows=_insert_row_by_row, per_account=_insert_per_account_row_by_row)
+BULK = EnrolmentWriter(rows=_insert_in_bulk, per_account=_insert_per_account_in_bulk)
 
 
 @contextlib.contextmanager
@@ -852,10 +839,14 @@ def _cyclic_gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _apply(
-    *, report: EnrolmentReport, session: TrainingSession, enrolled_by: User, only_valid_rows: bool, writer: _Writer
+def enrolment_import_apply(
+    *, report: EnrolmentReport, session: TrainingSession, enrolled_by: User, only_valid_rows: bool, writer: EnrolmentWriter = BULK
 ) -> EnrolmentResult:
-    """The import with either writer: the same checks, the same lock and the same decisions."""
+    """Enrol a dry run's valid rows in bulk, in one transaction with the session locked; the import sends no e-mail.
+
+    `writer` stores the rows: `BULK` (one statement a table) unless a caller passes another, such as
+    the benchmark's row-by-row baseline; the checks, the lock and the decisions are the same.
+    """
     if report.session_id != session.pk:
         raise ValueError(f"The report was made for session {report.session_id}, not for session {session.pk}.")
     skipped = len(report.invalid_rows)
@@ -886,17 +877,3 @@ def _apply(
         skipped_invalid=skipped,
         organisations_created=len(plan.organisations),
     )
-
-
-def enrolment_import_apply(
-    *, report: EnrolmentReport, session: TrainingSession, enrolled_by: User, only_valid_rows: bool
-) -> EnrolmentResult:
-    """Enrol a dry run's valid rows in bulk, in one transaction with the session locked; the import sends no e-mail."""
-    return _apply(report=report, session=session, enrolled_by=enrolled_by, only_valid_rows=only_valid_rows, writer=BULK)
-
-
-def enrolment_import_apply_row_by_row(
-    *, report: EnrolmentReport, session: TrainingSession, enrolled_by: User, only_valid_rows: bool
-) -> EnrolmentResult:
-    """The same import saving one row at a time: the naive baseline the benchmark and a test compare with; sends no e-mail."""
-    return _apply(report=report, session=session, enrolled_by=enrolled_by, only_valid_rows=only_valid_rows, writer=ROW_BY_ROW)

@@ -231,7 +231,8 @@ def annotate_scores(queryset: QuerySet[ExpertProfile], request: MatchRequest) ->
     return queryset.annotate(match_score=score)
 
 
-def _for_explaining(queryset: QuerySet[ExpertProfile]) -> QuerySet[ExpertProfile]:
+def for_explaining(queryset: QuerySet[ExpertProfile]) -> QuerySet[ExpertProfile]:
+    """The experts with what `score_expert` reads (user, chapters, languages, countries, windows) fetched in a few queries."""
     return queryset.select_related("user", "country_of_residence").prefetch_related(
         Prefetch("chapter_links", queryset=ExpertChapter.objects.select_related("chapter")),
         Prefetch("language_links", queryset=ExpertLanguage.objects.select_related("language")),
@@ -246,24 +247,10 @@ def rank_experts(request: MatchRequest, *, limit: int = 20, queryset: QuerySet[E
     ranked = annotate_scores(queryset.exclude(pk__in=request.exclude_expert_ids), request).order_by("-match_score", "pk")[:limit]
     context = ExplainContext.load(request)
     matches = []
-    for expert in _for_explaining(ranked):
+    for expert in for_explaining(ranked):
         score, reasons = score_expert(expert, request, context)
         matches.append(Match(expert=expert, score=score, reasons=reasons))
     return matches
-
-
-def rank_experts_naively(request: MatchRequest, *, limit: int = 20) -> list[Match]:
-    """The baseline of the benchmark and the tests: every candidate loaded and scored in a Python loop."""
-    context = ExplainContext.load(request)
-    excluded = set(request.exclude_expert_ids)
-    matches = []
-    for expert in _for_explaining(candidates()):
-        if expert.pk in excluded:
-            continue
-        score, reasons = score_expert(expert, request, context)
-        matches.append(Match(expert=expert, score=score, reasons=reasons))
-    matches.sort(key=lambda match: (-match.score, match.expert.pk))
-    return matches[:limit]
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,7 @@
 """Imports go one way: lib <- people <- curriculum <- {assessments, experts} <- home <- config.
 
 Every module of the apps is read with `ast` and every import is collected, the lazy ones inside functions included.
+Product code never imports `bench` (the benchmarks and their naive baselines in bench/baselines).
 An import of a higher app (or of the sibling at the same level) is an upward edge. The edges the code still has are
 listed in ALLOWED with the way out; the list only shrinks: a new upward edge fails, and so does an entry whose edge
 is gone (delete it).
@@ -130,3 +131,17 @@ def test_no_module_imports_a_higher_app_beyond_the_known_edges():
 
 def test_every_known_upward_edge_still_exists_so_the_list_only_shrinks():
     assert sorted(set(ALLOWED) - upward_edges()) == []
+
+
+def bench_imports() -> set[tuple[str, str]]:
+    """Every (module, imported module) pair of the apps that reaches into the benchmarks' `bench` folder."""
+    return {
+        (module, imported)
+        for module, path in app_modules().items()
+        for imported in imports_in(path.read_text())
+        if imported.split(".")[0] == "bench"
+    }
+
+
+def test_no_module_of_the_apps_imports_the_benchmarks_or_their_baselines():
+    assert sorted(bench_imports()) == []

@@ -18,13 +18,13 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 from openpyxl import Workbook
 
+from bench.baselines.bulk_enrolment import enrolment_import_apply_row_by_row
 from curriculum.bulk_enrolment import (
     MAX_DATA_ROWS,
     EnrolmentReport,
     EnrolmentResult,
     RowOutcome,
     enrolment_import_apply,
-    enrolment_import_apply_row_by_row,
     enrolment_import_parse,
 )
 from curriculum.models import (

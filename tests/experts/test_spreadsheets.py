@@ -16,9 +16,9 @@ from django.utils import timezone, translation
 from openpyxl import Workbook, load_workbook
 
 from experts.models import AvailabilityWindow, ExpertChapter, ExpertLanguage, ExpertProfile, ExpertStatus, StatusChange, fold_for_search
+from experts.roster_rows import RowAction
 from experts.spreadsheets import (
     ImportReport,
-    RowAction,
     roster_export,
     roster_import_apply,
     roster_import_parse,

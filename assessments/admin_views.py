@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
-from assessments import selectors, services
+from assessments import instruments, selectors, services
 from assessments.forms import PastedRespondentsForm, RespondentForm
 from assessments.models import Instrument, Round
 
@@ -107,6 +107,6 @@ def instrument_new_version(request: HttpRequest, pk: int) -> HttpResponse:
     instrument = get_object_or_404(Instrument, pk=pk)
     if request.method == "GET":
         return TemplateResponse(request, "assessments/admin/new_version.html", {"instrument": instrument})
-    copy = services.instrument_new_version(instrument=instrument)
+    copy = instruments.instrument_new_version(instrument=instrument)
     messages.success(request, _("Version %(version)d is a draft copy: change its questions, then publish it.") % {"version": copy.version})
     return redirect("survey_instruments:edit", copy.pk)

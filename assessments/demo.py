@@ -12,7 +12,7 @@ import random
 from django.conf import settings
 from django.utils import timezone
 
-from assessments import services
+from assessments import instruments, services
 from assessments.models import Instrument, InstrumentStatus, Purpose, QuestionKind, Respondent, Round, RoundStatus
 from people.models import Country, StakeholderCategory
 
@@ -73,7 +73,7 @@ def _module_test(module_code: str, when: str) -> Instrument | None:
     if existing is not None or template is None:
         return existing
     titles = next(spec["title"] for spec in DRAFT_CURRICULUM if spec["code"] == module_code)
-    test = services.instrument_copy(instrument=template, code=code)
+    test = instruments.instrument_copy(instrument=template, code=code)
     for index, language in enumerate(("az", "ru", "en")):
         setattr(test, f"title_{language}", MODULE_TEST_TITLES[when][index].format(code=module_code, title=titles[language]))
         setattr(test, f"intro_{language}", getattr(template, f"intro_{language}").removeprefix(TEMPLATE_NOTE[index]).strip())
@@ -137,10 +137,10 @@ def _answer_round(survey_round: Round) -> None:
         "instrument", "round"
     ):
         data = {}
-        for question in services.instrument_questions(respondent.instrument):
+        for question in instruments.instrument_questions(respondent.instrument):
             options = list(question.options.all())
             if question.kind == QuestionKind.PRIORITY_GRID:
-                for chapter in services.chapters():
+                for chapter in instruments.chapters():
                     data[f"{question.field_name}-c{chapter.number}"] = [
                         rng.choice(["4", "4", "3", "3", "2", "na"]) if question.required or rng.random() < 0.9 else ""
                     ]
@@ -182,7 +182,7 @@ PARTICIPANTS: list[tuple[str, str, str, str, str]] = [
 def _answers(instrument: Instrument, rng: random.Random, *, knowledge_right: float = 0.5) -> dict[str, list[str]]:
     """Plausible answers to every question (evaluations lean positive; knowledge right with the given chance)."""
     data: dict[str, list[str]] = {}
-    for question in services.instrument_questions(instrument):
+    for question in instruments.instrument_questions(instrument):
         options = list(question.options.all())
         if question.kind == QuestionKind.LIKERT:
             top = sorted(options, key=lambda option: option.score or 0)[-3:]
@@ -196,7 +196,7 @@ def _answers(instrument: Instrument, rng: random.Random, *, knowledge_right: flo
         elif question.kind == QuestionKind.MULTIPLE:
             data[question.field_name] = [option.value for option in rng.sample(options, k=min(2, len(options)))]
         elif question.kind == QuestionKind.PRIORITY_GRID:
-            for chapter in services.chapters():
+            for chapter in instruments.chapters():
                 if rng.random() < 0.7:
                     data[f"{question.field_name}-c{chapter.number}"] = [rng.choice(["2", "3", "4", "4"])]
         elif question.kind == QuestionKind.LONG_TEXT and rng.random() < 0.4:

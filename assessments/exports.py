@@ -31,10 +31,10 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from assessments import anonymity
+from assessments.instruments import chapters, instrument_questions
 from assessments.jobs import JobRefused, Store, job_progress, job_run
 from assessments.models import TEXT_KINDS, Answer, ExportJob, Instrument, Question, QuestionKind, Round, in_language
 from assessments.results import ResultFilters, filtered_responses
-from assessments.services import chapters, instrument_questions
 from curriculum.models import TrainingSession
 from home.outbox import task_enqueue_on_commit
 from people.models import Country, StakeholderCategory, User

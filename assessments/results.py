@@ -24,8 +24,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from assessments import anonymity
+from assessments.instruments import chapters, instrument_questions
 from assessments.models import TEXT_KINDS, Answer, Instrument, Option, Question, QuestionKind, Response, in_language
-from assessments.services import chapters, instrument_questions
 from curriculum.models import ThematicChapter
 from people.models import User
 

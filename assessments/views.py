@@ -13,7 +13,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from assessments import services
+from assessments import instruments, services
 from assessments.answers import NON_FIELD, NOT_APPLICABLE, grid_field_name, multiple_answers_allowed
 from assessments.models import PRIORITY_SCORES, SESSION_PURPOSES, Instrument, Question, QuestionKind, Respondent
 from curriculum.models import ThematicChapter, TrainingSession
@@ -52,8 +52,8 @@ class SectionFields:
 
 def form_sections(instrument: Instrument, values: dict[str, list[str]], errors: dict[str, str]) -> list[SectionFields]:
     """The instrument's questions grouped by section, with the values to show and the errors."""
-    questions = services.instrument_questions(instrument)
-    chapters = services.chapters()
+    questions = instruments.instrument_questions(instrument)
+    chapters = instruments.chapters()
     titles = [section.title for section in instrument.sections.all()]
     sections: dict[int, SectionFields] = {}
     for question in questions:

@@ -151,7 +151,7 @@ def naive_summary(instrument: Any, responses: Any, seconds: float) -> tuple[dict
     """The summary's figures as a first draft computes them: every response and its answers loaded in Python.
 
     Returns the figures, the responses covered and the seconds taken (it stops after `seconds`)."""
-    from assessments.services import instrument_questions
+    from assessments.instruments import instrument_questions
 
     questions = {question.pk: question for question in instrument_questions(instrument)}
     options: dict[int, int] = defaultdict(int)
@@ -228,8 +228,8 @@ def naive_export(instrument: Any, language: str, seconds: float) -> tuple[list[l
     from django.utils import translation
 
     from assessments import exports
+    from assessments.instruments import chapters, instrument_questions
     from assessments.models import Response, in_language
-    from assessments.services import chapters, instrument_questions
     from people.models import User
 
     questions = instrument_questions(instrument)

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from wagtail.models import Locale
 
-from experts import selectors, services, spreadsheets
+from experts import roster_rows, selectors, services, spreadsheets
 from experts.filters import ExpertFilterSet
 from experts.forms import ExpertStatusForm, InviteForm, MatchForm, RosterImportForm
 from experts.matching import Match, rank_experts
@@ -153,8 +153,8 @@ def _import_forget(request: HttpRequest) -> None:
 
 
 def _import_context(form: RosterImportForm, report: spreadsheets.ImportReport | None) -> dict[str, object]:
-    counts = {action.value: report.count(action) for action in spreadsheets.RowAction} if report else {}
-    return {"form": form, "report": report, "report_counts": counts, "columns": [column.key for column in spreadsheets.COLUMNS]}
+    counts = {action.value: report.count(action) for action in roster_rows.RowAction} if report else {}
+    return {"form": form, "report": report, "report_counts": counts, "columns": [column.key for column in roster_rows.COLUMNS]}
 
 
 def _roster_import_confirm(request: HttpRequest) -> HttpResponse:

@@ -1,148 +1,54 @@
-"""The roster as a spreadsheet: import (dry run, then apply) and export of XLSX and CSV files in one column layout."""
+"""The roster as a spreadsheet: import (dry run, then apply) and export of XLSX and CSV files in one column layout.
+
+The layout and the checking of a row are in `experts.roster_rows`; reading and writing the files in `lib.tables`.
+"""
 
 from __future__ import annotations
 
-import csv
 import datetime
-import enum
-import io
-import re
-import unicodedata
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field, replace
-from pathlib import PurePath
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.core.validators import validate_email
 from django.db import transaction
-from django.db.models import Prefetch, QuerySet
-from django.db.models.functions import Lower
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from curriculum.models import ThematicChapter
-from experts.models import (
-    BIO_MAX_LENGTH,
-    AvailabilityWindow,
-    ChapterDepth,
-    ExpertChapter,
-    ExpertLanguage,
-    ExpertProfile,
-    ExpertStatus,
-    LanguageLevel,
+from experts.models import AvailabilityWindow, ExpertChapter, ExpertLanguage, ExpertProfile
+from experts.roster_rows import (
+    COLUMNS,
+    EXPORT_COLUMNS,
+    LIST_SEPARATOR,
+    REQUIRED_COLUMNS,
+    WINDOW_SEPARATOR,
+    ExpertRow,
+    ReferenceLookups,
+    RowAction,
+    _accounts_and_profiles,
+    _changed_fields,
+    _erased_reason,
+    _profiles_with_everything,
+    _row_differs,
+    _RowParser,
 )
-from experts.services import PublicConsent, bio_sanitise, expert_apply, expert_set_status
-from lib.uploads import xlsx_archive_check
-from people.models import Country, Language, StakeholderCategory, User
-
-MAX_FILE_SIZE = 5 * 1024 * 1024
-MAX_DATA_ROWS = 5000
-# Rows read before giving up on a sheet, blank ones included: a small compressed file can hold millions of empty rows.
-MAX_SCANNED_ROWS = 100_000
-FORMATS = ("xlsx", "csv")
-LIST_SEPARATOR = "; "
-WINDOW_SEPARATOR = ".."
-YES_WORDS = frozenset({"yes", "y", "true", "1", "да", "bəli", "hə"})
-NO_WORDS = frozenset({"no", "n", "false", "0", "нет", "xeyr", "yox"})
-# Excel runs a cell that starts with one of these as a formula; CSV exports quote them with an apostrophe.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-_ITEM_SPLIT = re.compile(r"[;,\n]")
-_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-
-
-@dataclass(frozen=True)
-class Column:
-    """One column of the roster spreadsheet."""
-
-    key: str
-    required: bool = False
-    exported: bool = True
-    # A blank cell keeps what the roster holds: the export leaves these empty when the expert has not made them public.
-    blank_keeps: bool = False
-    max_length: int = 0
-
-
-COLUMNS: tuple[Column, ...] = (
-    Column("email", required=True, max_length=254),
-    Column("first_name", required=True, max_length=150),
-    Column("last_name", required=True, max_length=150),
-    Column("gender", required=True),
-    Column("nationality", required=True, max_length=100),
-    Column("country_of_residence", blank_keeps=True),
-    Column("organisation", max_length=255),
-    Column("organisation_type"),
-    Column("chapters", required=True, blank_keeps=True),
-    Column("languages", required=True, blank_keeps=True),
-    Column("field_countries"),
-    # Self-declared and sensitive: imported when a file has it, never exported.
-    Column("migrant_background", exported=False, blank_keeps=True),
-    Column("tot_experience"),
-    Column("bio", blank_keeps=True),
-    Column("availability"),
-    Column("consent_to_be_listed"),
-    Column("public_bio"),
-    Column("public_chapters"),
-    Column("public_languages"),
-    Column("public_country"),
-    Column("status", blank_keeps=True),
+from experts.services import PublicConsent, expert_apply, expert_set_status
+from lib.tables import (
+    FORMATS,
+    MAX_DATA_ROWS,
+    MAX_FILE_SIZE,  # noqa: F401  (curriculum.bulk_enrolment and its tests still import it from here)
+    MAX_SCANNED_ROWS,  # noqa: F401  (as above)
+    InvalidRow,
+    _csv_bytes,
+    _csv_rows,
+    _FileError,
+    _xlsx_bytes,
+    _xlsx_rows,
+    checked_upload,
+    header_keys,
 )
-COLUMNS_BY_KEY = {column.key: column for column in COLUMNS}
-REQUIRED_COLUMNS = tuple(column.key for column in COLUMNS if column.required)
-EXPORT_COLUMNS = tuple(column.key for column in COLUMNS if column.exported)
-BOOLEAN_COLUMNS = ("tot_experience", "consent_to_be_listed", "public_bio", "public_chapters", "public_languages", "public_country")
-
-
-class RowAction(enum.StrEnum):
-    """What importing a valid row does to the roster."""
-
-    CREATE = "create"
-    UPDATE = "update"
-    UNCHANGED = "unchanged"
-
-
-@dataclass(frozen=True)
-class ExpertRow:
-    """A valid row, in plain values (codes, numbers, dates); `keep` names the fields an update leaves as they are."""
-
-    row_number: int
-    action: RowAction
-    email: str
-    first_name: str
-    last_name: str
-    gender: str
-    nationality: str
-    country_of_residence: str = ""
-    organisation: str = ""
-    organisation_type: str = ""
-    chapters: tuple[tuple[int, str], ...] = ()
-    languages: tuple[tuple[str, str], ...] = ()
-    field_countries: tuple[str, ...] = ()
-    migrant_background: bool | None = None
-    tot_experience: bool = False
-    bio: str = ""
-    availability: tuple[tuple[datetime.date, datetime.date], ...] = ()
-    consent_to_be_listed: bool = False
-    public_bio: bool = False
-    public_chapters: bool = False
-    public_languages: bool = False
-    public_country: bool = False
-    status: str = ExpertStatus.APPLIED
-    keep: frozenset[str] = frozenset()
-    has_account: bool = False
-
-
-@dataclass(frozen=True)
-class InvalidRow:
-    """A row that cannot be imported, with every reason."""
-
-    row_number: int
-    reasons: tuple[str, ...]
-
-    @property
-    def messages(self) -> list[str]:
-        """The reasons as sentences that name the row."""
-        return [_("Row %(row)s: %(reason)s") % {"row": self.row_number, "reason": reason} for reason in self.reasons]
+from people.models import User
 
 
 @dataclass
@@ -190,178 +96,7 @@ class ImportResult:
     skipped_invalid: int = 0
 
 
-@dataclass
-class ReferenceLookups:
-    """The reference rows a spreadsheet names by code or number, loaded once."""
-
-    countries: dict[str, Country]
-    categories: dict[str, StakeholderCategory]
-    languages: dict[str, Language]
-    chapters: dict[int, ThematicChapter]
-
-    @classmethod
-    def load(cls) -> ReferenceLookups:
-        """Read every country, category, language and chapter in four queries."""
-        return cls(
-            countries={country.iso_code.upper(): country for country in Country.objects.all()},
-            categories={category.code.lower(): category for category in StakeholderCategory.objects.all()},
-            languages={language.code.lower(): language for language in Language.objects.all()},
-            chapters={chapter.number: chapter for chapter in ThematicChapter.objects.all()},
-        )
-
-    def country(self, code: str) -> Country:
-        """The country with this ISO code, or a ValidationError if it has gone since the dry run."""
-        if code not in self.countries:
-            raise _gone(_("unknown country code “%(value)s”."), code)
-        return self.countries[code]
-
-    def category(self, code: str) -> StakeholderCategory:
-        """The stakeholder category with this code."""
-        if code not in self.categories:
-            raise _gone(_("unknown organisation type “%(value)s”."), code)
-        return self.categories[code]
-
-    def language(self, code: str) -> Language:
-        """The language with this code."""
-        if code not in self.languages:
-            raise _gone(_("unknown language code “%(value)s”."), code)
-        return self.languages[code]
-
-    def chapter(self, number: int) -> ThematicChapter:
-        """The thematic chapter with this number."""
-        if number not in self.chapters:
-            raise _gone(_("unknown chapter number “%(value)s”."), number)
-        return self.chapters[number]
-
-
-def _gone(message: str, value: object) -> ValidationError:
-    """The error for a reference row deleted between the dry run and the import."""
-    return ValidationError(message % {"value": value}, code="unknown_reference")
-
-
 # --- Reading a file into rows of text ----------------------------------------------------------
-
-
-class _FileError(Exception):
-    """A problem with the whole file; its message is shown to the coordinator."""
-
-
-def _cell_text(value: object) -> str:
-    """A spreadsheet cell as trimmed NFC text (Excel numbers, dates and booleans written the way the layout spells them)."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        text = "yes" if value else "no"
-    elif isinstance(value, datetime.datetime):
-        text = value.date().isoformat()
-    elif isinstance(value, datetime.date):
-        text = value.isoformat()
-    elif isinstance(value, float) and value.is_integer():
-        text = str(int(value))
-    else:
-        text = str(value)
-    return unicodedata.normalize("NFC", text).strip()
-
-
-def _row_texts(number: int, values: Iterable[object]) -> list[str]:
-    """A row's cells as text; a control character (a NUL above all, which PostgreSQL refuses) makes the file invalid."""
-    texts = [_cell_text(value) for value in values]
-    for text in texts:
-        found = _CONTROL_CHARACTERS.search(text)
-        if found:
-            raise _FileError(
-                _("Row %(row)s holds a control character (U+%(code)04X), which no field accepts; remove it and upload the file again.")
-                % {"row": number, "code": ord(found.group())}
-            )
-    return texts
-
-
-def _xlsx_rows(data: bytes) -> Iterator[tuple[int, list[str]]]:
-    """The rows of the workbook's first sheet, numbered as Excel numbers them."""
-    from openpyxl import load_workbook
-
-    try:
-        xlsx_archive_check(data)
-    except ValidationError as error:
-        raise _FileError(error.messages[0]) from error
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as error:  # openpyxl raises a dozen types (zip, XML, key, value) for a damaged file
-        raise _FileError(_("The file could not be read as an Excel workbook (.xlsx); it may be damaged or in another format.")) from error
-    try:
-        if not workbook.worksheets:
-            raise _FileError(_("The file is empty."))
-        sheet = workbook.worksheets[0]
-        # The stored dimensions may claim thousands of columns (a whole formatted column): read the cells that exist.
-        sheet.reset_dimensions()
-        try:
-            for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-                if number > MAX_SCANNED_ROWS:
-                    raise _FileError(_("The file has more than %(limit)s rows; split it into smaller files.") % {"limit": MAX_DATA_ROWS})
-                yield number, _row_texts(number, values)
-        except _FileError:
-            raise
-        except Exception as error:  # a damaged sheet fails while it is being read, with the same variety of errors
-            raise _FileError(
-                _("The file could not be read as an Excel workbook (.xlsx); it may be damaged or in another format.")
-            ) from error
-    finally:
-        workbook.close()
-
-
-def _csv_unquote(text: str) -> str:
-    """Undo the apostrophe the export puts before text Excel would run as a formula."""
-    if text.startswith("'") and text[1:].startswith(FORMULA_STARTS):
-        return text[1:]
-    return text
-
-
-def _csv_rows(data: bytes) -> Iterator[tuple[int, list[str]]]:
-    """The records of a UTF-8 CSV file (with or without BOM), comma-, semicolon- or tab-separated."""
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise _FileError(_("The file is not UTF-8 text; in Excel, save it as “CSV UTF-8 (comma delimited)”.")) from error
-    first_line = text.split("\n", 1)[0]
-    # Excel in Russian and Azerbaijani settings separates CSV columns with semicolons.
-    delimiter = max((",", ";", "\t"), key=first_line.count)
-    try:
-        for number, values in enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), start=1):
-            if number > MAX_SCANNED_ROWS:
-                raise _FileError(_("The file has more than %(limit)s rows; split it into smaller files.") % {"limit": MAX_DATA_ROWS})
-            yield number, [_csv_unquote(text) for text in _row_texts(number, values)]
-    except csv.Error as error:
-        raise _FileError(_("The file could not be read as CSV: %(error)s") % {"error": error}) from error
-
-
-def _header_key(text: str) -> str:
-    """A column name as the layout spells it: trimmed, lower case, spaces and hyphens as underscores."""
-    return re.sub(r"[\s\-]+", "_", text.strip().lower())
-
-
-def header_keys(values: list[str], *, known: list[str] | tuple[str, ...], required: Iterable[str], unknown: list[str]) -> list[str | None]:
-    """A spreadsheet's column keys by position (None for a column not in `known`, whose name goes to `unknown`).
-
-    A repeated column, or a required one missing, makes the whole file invalid (`_FileError`).
-    """
-    header: list[str | None] = []
-    for name in values:
-        key = _header_key(name)
-        if key in known:
-            if key in header:
-                raise _FileError(_("The column “%(column)s” appears more than once.") % {"column": key})
-            header.append(key)
-        else:
-            header.append(None)
-            if name:
-                unknown.append(name)
-    missing = [key for key in required if key not in header]
-    if missing:
-        raise _FileError(
-            _("Required columns are missing: %(columns)s. The first row must name the columns: %(layout)s.")
-            % {"columns": ", ".join(missing), "layout": ", ".join(known)}
-        )
-    return header
 
 
 def _read_table(data: bytes, file_format: str) -> tuple[list[str | None], list[tuple[int, dict[str, str]]], list[str]]:
@@ -389,319 +124,7 @@ def _read_table(data: bytes, file_format: str) -> tuple[list[str | None], list[t
     return header, records, unknown
 
 
-# --- Validating a row ---------------------------------------------------------------------------
-
-
-def _erased_reason() -> str:
-    """Why a row cannot bring back an expert who deleted their personal data."""
-    return _("the expert with this e-mail address deleted their roster profile; only they can apply again.")
-
-
-def _split(text: str) -> list[str]:
-    """The items of a list cell ("a; b; c"); commas and line breaks separate too."""
-    return [item.strip() for item in _ITEM_SPLIT.split(text) if item.strip()]
-
-
-class _RowParser:
-    """Turns one row's text into an ExpertRow, collecting every problem rather than stopping at the first."""
-
-    def __init__(self, *, lookups: ReferenceLookups, present: frozenset[str]) -> None:
-        self.lookups = lookups
-        self.present = present
-        self.errors: list[str] = []
-        numbers = sorted(lookups.chapters)
-        self.chapter_range = (numbers[0], numbers[-1]) if numbers else (0, 0)
-
-    def parse(self, *, number: int, record: dict[str, str], account: User | None, profile: ExpertProfile | None) -> ExpertRow | InvalidRow:
-        """Validate a row; `profile` is the expert its e-mail already has, if any."""
-        self.errors = []
-        values: dict[str, object] = {}
-        keep: set[str] = set()
-        for column in COLUMNS:
-            text = record.get(column.key, "")
-            if column.max_length and len(text) > column.max_length:
-                self.errors.append(
-                    _("“%(column)s” is longer than %(limit)s characters.") % {"column": column.key, "limit": column.max_length}
-                )
-                continue
-            absent = column.key not in self.present
-            if profile is not None and (absent or (not text and column.blank_keeps)):
-                keep.add(column.key)
-                continue
-            if not text and column.required:
-                self.errors.append(_("the required column “%(column)s” is empty.") % {"column": column.key})
-                continue
-            parsed = self._field(column.key, text)
-            if parsed is not None or column.key == "migrant_background":
-                values[column.key] = parsed
-        if profile is not None and profile.anonymised_at is not None:
-            self.errors.append(_erased_reason())
-        if self.errors:
-            return InvalidRow(row_number=number, reasons=tuple(self.errors))
-        row = ExpertRow(
-            row_number=number,
-            action=RowAction.CREATE,
-            keep=frozenset(keep),
-            has_account=account is not None,
-            **values,  # type: ignore[arg-type]
-        )
-        if profile is not None:
-            action = RowAction.UPDATE if _row_differs(profile, row) else RowAction.UNCHANGED
-            row = replace(row, action=action)
-        return row
-
-    def _field(self, key: str, text: str) -> object:
-        """The value of one cell, or None after recording why it is wrong (or when a blank cell means the default)."""
-        if key in BOOLEAN_COLUMNS:
-            return self._boolean(key, text, blank=False)
-        method = getattr(self, f"_parse_{key}", None)
-        return method(text) if method is not None else text
-
-    def _boolean(self, key: str, text: str, *, blank: bool | None) -> bool | None:
-        """A yes/no cell; `blank` is what an empty cell means."""
-        word = text.lower()
-        if not word:
-            return blank
-        if word in YES_WORDS:
-            return True
-        if word in NO_WORDS:
-            return False
-        self.errors.append(_("“%(value)s” in “%(column)s” is not yes or no.") % {"value": text, "column": key})
-        return None
-
-    def _parse_email(self, text: str) -> str | None:
-        email = text.lower()
-        try:
-            validate_email(email)
-        except ValidationError:
-            self.errors.append(_("“%(value)s” is not a valid e-mail address.") % {"value": text})
-            return None
-        return email
-
-    def _parse_gender(self, text: str) -> str | None:
-        if text.lower() in User.Gender.values:
-            return text.lower()
-        self.errors.append(_("unknown gender “%(value)s” (use %(choices)s).") % {"value": text, "choices": ", ".join(User.Gender.values)})
-        return None
-
-    def _country(self, text: str, column: str) -> str | None:
-        code = text.upper()
-        if code in self.lookups.countries:
-            return code
-        self.errors.append(
-            _("unknown country code “%(value)s” in “%(column)s” (use a two-letter ISO code of an RTCM country, such as AZ).")
-            % {"value": text, "column": column}
-        )
-        return None
-
-    def _parse_country_of_residence(self, text: str) -> str:
-        return (self._country(text, "country_of_residence") or "") if text else ""
-
-    def _parse_organisation_type(self, text: str) -> str:
-        if not text:
-            return ""
-        if text.lower() in self.lookups.categories:
-            return text.lower()
-        self.errors.append(
-            _("unknown organisation type “%(value)s” (use %(choices)s).") % {"value": text, "choices": ", ".join(self.lookups.categories)}
-        )
-        return ""
-
-    def _parse_chapters(self, text: str) -> tuple[tuple[int, str], ...]:
-        chapters: dict[int, str] = {}
-        for item in _split(text):
-            number_text, separator, depth = (part.strip() for part in item.partition(":"))
-            if not separator or not number_text.isdigit() or not depth:
-                self.errors.append(_("“%(value)s” in “chapters” is not “number:depth”, such as “3:lead”.") % {"value": item})
-                continue
-            number = int(number_text)
-            if number not in self.lookups.chapters:
-                first, last = self.chapter_range
-                self.errors.append(
-                    _("unknown chapter number “%(value)s” (%(first)s–%(last)s).") % {"value": number_text, "first": first, "last": last}
-                )
-                continue
-            if depth.lower() not in ChapterDepth.values:
-                self.errors.append(
-                    _("unknown depth “%(value)s” for chapter %(number)s (use %(choices)s).")
-                    % {"value": depth, "number": number, "choices": ", ".join(ChapterDepth.values)}
-                )
-                continue
-            if number in chapters:
-                self.errors.append(_("chapter %(number)s is listed more than once.") % {"number": number})
-                continue
-            chapters[number] = depth.lower()
-        return tuple(sorted(chapters.items()))
-
-    def _parse_languages(self, text: str) -> tuple[tuple[str, str], ...]:
-        languages: dict[str, str] = {}
-        for item in _split(text):
-            code, separator, level = (part.strip().lower() for part in item.partition(":"))
-            if not separator or not code or not level:
-                self.errors.append(_("“%(value)s” in “languages” is not “code:level”, such as “ru:native”.") % {"value": item})
-                continue
-            if code not in self.lookups.languages:
-                self.errors.append(
-                    _("unknown language code “%(value)s” (use %(choices)s).")
-                    % {"value": code, "choices": ", ".join(self.lookups.languages)}
-                )
-                continue
-            if level not in LanguageLevel.values:
-                self.errors.append(
-                    _("unknown level “%(value)s” for language “%(code)s” (use %(choices)s).")
-                    % {"value": level, "code": code, "choices": ", ".join(LanguageLevel.values)}
-                )
-                continue
-            if code in languages:
-                self.errors.append(_("language “%(code)s” is listed more than once.") % {"code": code})
-                continue
-            languages[code] = level
-        return tuple(sorted(languages.items()))
-
-    def _parse_field_countries(self, text: str) -> tuple[str, ...]:
-        codes = [self._country(item, "field_countries") for item in _split(text)]
-        return tuple(sorted({code for code in codes if code}))
-
-    def _parse_migrant_background(self, text: str) -> bool | None:
-        return self._boolean("migrant_background", text, blank=None)
-
-    def _parse_bio(self, text: str) -> str:
-        bio = bio_sanitise(text)
-        if len(bio) > BIO_MAX_LENGTH:
-            self.errors.append(
-                _("the bio has %(length)s characters; at most %(limit)s are allowed.") % {"length": len(bio), "limit": BIO_MAX_LENGTH}
-            )
-        return bio
-
-    def _date(self, text: str) -> datetime.date | None:
-        try:
-            return datetime.date.fromisoformat(text.strip())
-        except ValueError:
-            self.errors.append(_("“%(value)s” in “availability” is not a valid date (use YYYY-MM-DD).") % {"value": text.strip()})
-            return None
-
-    def _parse_availability(self, text: str) -> tuple[tuple[datetime.date, datetime.date], ...]:
-        windows: set[tuple[datetime.date, datetime.date]] = set()
-        for item in _split(text):
-            start_text, separator, end_text = item.partition(WINDOW_SEPARATOR)
-            if not separator or not start_text.strip() or not end_text.strip():
-                self.errors.append(_("“%(value)s” in “availability” is not “YYYY-MM-DD..YYYY-MM-DD”.") % {"value": item})
-                continue
-            start, end = self._date(start_text), self._date(end_text)
-            if start is None or end is None:
-                continue
-            if end < start:
-                self.errors.append(_("the availability “%(value)s” ends before it starts.") % {"value": item})
-                continue
-            windows.add((start, end))
-        return tuple(sorted(windows))
-
-    def _parse_status(self, text: str) -> str | None:
-        if not text:
-            return ExpertStatus.APPLIED
-        if text.lower() in ExpertStatus.values:
-            return text.lower()
-        self.errors.append(_("unknown status “%(value)s” (use %(choices)s).") % {"value": text, "choices": ", ".join(ExpertStatus.values)})
-        return None
-
-
-# --- Comparing a row with the roster -----------------------------------------------------------
-
-
-def _profiles_with_everything(queryset: QuerySet[ExpertProfile] | None = None) -> QuerySet[ExpertProfile]:
-    """Experts with the account, references and every list the layout holds, in a fixed number of queries."""
-    queryset = ExpertProfile.objects.all() if queryset is None else queryset
-    return (
-        queryset.select_related("user", "country_of_residence", "organisation_type")
-        .prefetch_related(None)
-        .prefetch_related(
-            Prefetch("chapter_links", queryset=ExpertChapter.objects.select_related("chapter")),
-            Prefetch("language_links", queryset=ExpertLanguage.objects.select_related("language")),
-            "field_countries",
-            "availability",
-        )
-    )
-
-
-def _accounts_and_profiles(emails: Iterable[str]) -> tuple[dict[str, User], dict[str, ExpertProfile]]:
-    """The accounts these e-mail addresses have (any case) and the expert profiles among them, keyed by lower-case e-mail."""
-    wanted = {email.lower() for email in emails if email}
-    accounts = {user.email.lower(): user for user in User.objects.annotate(email_lower=Lower("email")).filter(email_lower__in=wanted)}
-    profiles = {profile.user.email.lower(): profile for profile in _profiles_with_everything().filter(user__in=list(accounts.values()))}
-    return accounts, profiles
-
-
-def _profile_values(profile: ExpertProfile) -> dict[str, object]:
-    """A stored expert in the row's terms, for comparison."""
-    user = profile.user
-    return {
-        "first_name": user.first_name,
-        "last_name": user.last_name,
-        "gender": user.gender,
-        "nationality": profile.nationality,
-        "country_of_residence": profile.country_of_residence.iso_code if profile.country_of_residence else "",
-        "organisation": profile.organisation_name,
-        "organisation_type": profile.organisation_type.code if profile.organisation_type else "",
-        "chapters": {(link.chapter.number, link.depth) for link in profile.chapter_links.all()},
-        "languages": {(link.language.code, link.level) for link in profile.language_links.all()},
-        "field_countries": {country.iso_code for country in profile.field_countries.all()},
-        "migrant_background": profile.migrant_or_diaspora_background,
-        "tot_experience": profile.tot_experience,
-        "bio": profile.short_bio,
-        "availability": {(window.start, window.end) for window in profile.availability.all()},
-        "consent_to_be_listed": profile.consent_to_be_listed,
-        "public_bio": profile.public_bio,
-        "public_chapters": profile.public_chapters,
-        "public_languages": profile.public_languages,
-        "public_country": profile.public_country,
-        "status": profile.status,
-    }
-
-
-def _changed_fields(profile: ExpertProfile, row: ExpertRow) -> set[str]:
-    """The fields the row would change on this expert."""
-    stored = _profile_values(profile)
-    changed = set()
-    for key, current in stored.items():
-        if key in row.keep:
-            continue
-        wanted = getattr(row, key)
-        if isinstance(current, set):
-            wanted = set(wanted)
-        if wanted != current:
-            changed.add(key)
-    return changed
-
-
-def _row_differs(profile: ExpertProfile, row: ExpertRow) -> bool:
-    """Whether importing the row would change anything on this expert."""
-    return bool(_changed_fields(profile, row))
-
-
 # --- The public functions ------------------------------------------------------------------------
-
-
-def _file_bytes(file: UploadedFile | bytes) -> bytes:
-    """The content of the upload, reading at most one byte past the size limit."""
-    if isinstance(file, bytes | bytearray):
-        return bytes(file)
-    if file.size is not None and file.size > MAX_FILE_SIZE:
-        raise _FileError(_("The file is larger than 5 MB; split it into smaller files."))
-    file.seek(0)
-    return file.read(MAX_FILE_SIZE + 1)
-
-
-def checked_upload(file: UploadedFile | bytes, name: str) -> tuple[str, bytes]:
-    """An uploaded spreadsheet's format and bytes; a wrong extension, a file over 5 MB or an empty one is a `_FileError`."""
-    extension = PurePath(name).suffix.lower().lstrip(".")
-    if extension not in FORMATS:
-        raise _FileError(_("Upload an .xlsx or .csv file; “%(name)s” is neither.") % {"name": name or "?"})
-    data = _file_bytes(file)
-    if len(data) > MAX_FILE_SIZE:
-        raise _FileError(_("The file is larger than 5 MB; split it into smaller files."))
-    if not data.strip():
-        raise _FileError(_("The file is empty."))
-    return extension, data
 
 
 def roster_import_parse(*, file: UploadedFile | bytes, filename: str = "") -> ImportReport:
@@ -930,49 +353,11 @@ def _export_rows(queryset: QuerySet[ExpertProfile]) -> Iterator[list[str]]:
         yield list(_export_values(expert).values())
 
 
-def _xlsx_bytes(rows: Iterable[list[str]]) -> bytes:
-    """The rows as a one-sheet workbook, header in bold and frozen."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
-
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "Experts"
-    for row_index, values in enumerate(rows, start=1):
-        for column_index, value in enumerate(values, start=1):
-            cell = sheet.cell(row=row_index, column=column_index, value=_CONTROL_CHARACTERS.sub("", value) or None)
-            # Text stays text: a bio that starts with "=" must not become a formula in the coordinator's Excel.
-            if cell.value is not None:
-                cell.data_type = "s"
-            if row_index == 1:
-                cell.font = Font(bold=True)
-    sheet.freeze_panes = "A2"
-    for column_index, key in enumerate(EXPORT_COLUMNS, start=1):
-        sheet.column_dimensions[get_column_letter(column_index)].width = 40 if key in {"bio", "chapters"} else 18
-    output = io.BytesIO()
-    workbook.save(output)
-    return output.getvalue()
-
-
-def _csv_quote(text: str) -> str:
-    """Put an apostrophe before text Excel would otherwise run as a formula."""
-    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
-
-
-def _csv_bytes(rows: Iterable[list[str]]) -> bytes:
-    """The rows as comma-separated UTF-8 with a byte order mark."""
-    output = io.StringIO(newline="")
-    writer = csv.writer(output)
-    for values in rows:
-        writer.writerow([_csv_quote(value) for value in values])
-    # The BOM tells Excel the file is UTF-8, so Azerbaijani and Cyrillic letters open correctly.
-    return output.getvalue().encode("utf-8-sig")
-
-
 def roster_export(*, queryset: QuerySet[ExpertProfile], file_format: str) -> bytes:
     """The experts of a queryset who consent to be listed, as XLSX or CSV, in the import's layout."""
     if file_format not in FORMATS:
         raise ValueError(f"Unknown export format {file_format!r}; use one of {', '.join(FORMATS)}.")
     rows = _export_rows(queryset)
-    return _xlsx_bytes(rows) if file_format == "xlsx" else _csv_bytes(rows)
+    if file_format == "csv":
+        return _csv_bytes(rows)
+    return _xlsx_bytes(rows, title="Experts", widths=[40 if key in {"bio", "chapters"} else 18 for key in EXPORT_COLUMNS])

@@ -19,7 +19,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from assessments import anonymity, exports, matrix, reports, services
+from assessments import anonymity, donor_pack, exports, matrix, services
 from assessments.models import MatrixRule, Purpose, Respondent, Response
 from assessments.results import ResultFilters
 from curriculum.models import TrainingSession
@@ -175,7 +175,7 @@ def test_no_two_periods_of_the_donor_pack_single_out_the_evaluations_of_fewer_th
     ]
     evaluated: dict[tuple[datetime.date, datetime.date], dict[str, int]] = {}
     for period in periods:
-        pack = reports.donor_pack(*period, "en")
+        pack = donor_pack.donor_pack(*period, "en")
         table = next(table for table in pack.tables if table.code == "evaluation")
         evaluated[period] = {row["question_code"]: row["answers"] for row in table.rows}
 

@@ -16,7 +16,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from assessments import anonymity, matrix, reports, services
+from assessments import anonymity, donor_pack, matrix, services
 from assessments.models import MatrixRule, Purpose, Respondent, Response
 from assessments.results import ResultFilters
 from tests.assessments.test_anonymity import answer, export_view
@@ -59,7 +59,7 @@ def snapshot(client, coordinator, trainer, seeded, run_on_commit) -> dict[str, o
         "export": export_view(client, instrument, {}, run_on_commit),
         "export of the session": export_view(client, instrument, {"session": str(session.pk)}, run_on_commit),
     }
-    pack = reports.donor_pack(day - datetime.timedelta(days=7), day, "en")
+    pack = donor_pack.donor_pack(day - datetime.timedelta(days=7), day, "en")
     views["donor pack"] = [(table.code, table.rows) for table in pack.tables]
     with run_on_commit(execute=True):
         made = matrix.snapshot_request(rule=MatrixRule.MEDIAN, created_by=coordinator)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from assessments import services
+from assessments import instruments, services
 from assessments.models import Instrument, InstrumentStatus, Purpose, SessionSurvey
 from tests.factories.assessments import RespondentFactory, sample_instrument
 
@@ -42,7 +42,7 @@ def test_an_unanswered_instrument_is_edited_with_its_questions(client, coordinat
 def test_an_answered_instrument_is_edited_without_its_questions_and_keeps_them(client, coordinator, answered):
     client.force_login(coordinator)
     url = reverse("survey_instruments:edit", args=[answered.pk])
-    before = services.structure_of(answered)
+    before = instruments.structure_of(answered)
 
     body = client.get(url).content.decode()
     assert "questions-TOTAL_FORMS" not in body
@@ -63,7 +63,7 @@ def test_an_answered_instrument_is_edited_without_its_questions_and_keeps_them(c
     assert response.status_code == 302
     answered.refresh_from_db()
     assert answered.title_en == "New title" and answered.status == InstrumentStatus.RETIRED
-    assert services.structure_of(answered) == before
+    assert instruments.structure_of(answered) == before
 
 
 def test_a_new_version_copies_the_questions_as_a_draft(client, coordinator, answered):
@@ -73,7 +73,7 @@ def test_a_new_version_copies_the_questions_as_a_draft(client, coordinator, answ
 
     copy = Instrument.objects.get(code=answered.code, version=2)
     assert response.status_code == 302 and copy.status == InstrumentStatus.DRAFT
-    assert [q.code for q in services.instrument_questions(copy)] == [q.code for q in services.instrument_questions(answered)]
+    assert [q.code for q in instruments.instrument_questions(copy)] == [q.code for q in instruments.instrument_questions(answered)]
     assert copy.questions.get(code="knowledge_multi").options.filter(is_correct=True).count() == 2
     assert copy.responses.count() == 0 and answered.responses.count() == 1
 

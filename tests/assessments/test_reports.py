@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from assessments import matrix, reports, services
+from assessments import donor_pack, matrix, reports, services
 from assessments.models import ExportJob, ExportStatus, MatrixSnapshot
 from assessments.report_tasks import donor_pack_build, matrix_report_build
 from curriculum.attendance import attendance_record
@@ -428,12 +428,12 @@ def delivered(module: ModulePage, coordinator: User) -> dict[str, object]:
     return {"evaluation": evaluation}
 
 
-def rows_of(pack: reports.DonorPack, code: str) -> list[dict[str, object]]:
+def rows_of(pack: donor_pack.DonorPack, code: str) -> list[dict[str, object]]:
     return next(table for table in pack.tables if table.code == code).rows
 
 
 def test_people_are_counted_once_per_chapter_by_sex_country_and_category_with_their_days(delivered):
-    pack = reports.donor_pack(*PERIOD, "en")
+    pack = donor_pack.donor_pack(*PERIOD, "en")
 
     people = {
         (r["chapter"].split(".")[0], r["sex"], r["country"], r["category"]): (r["people"], r["participant_days"])
@@ -452,7 +452,7 @@ def test_people_are_counted_once_per_chapter_by_sex_country_and_category_with_th
 
 
 def test_the_summary_counts_each_person_once_and_every_attended_day(delivered):
-    pack = reports.donor_pack(*PERIOD, "en")
+    pack = donor_pack.donor_pack(*PERIOD, "en")
 
     summary = {row["figure_code"]: row["value"] for row in rows_of(pack, "summary")}
 
@@ -471,7 +471,7 @@ def test_the_summary_counts_each_person_once_and_every_attended_day(delivered):
 
 
 def test_certificates_issued_in_the_period_and_not_revoked_are_counted(delivered):
-    pack = reports.donor_pack(*PERIOD, "en")
+    pack = donor_pack.donor_pack(*PERIOD, "en")
 
     certificates = [(r["kind"], r["sex"], r["country"], r["certificates"]) for r in rows_of(pack, "certificates")]
 
@@ -482,7 +482,7 @@ def test_certificates_issued_in_the_period_and_not_revoked_are_counted(delivered
 
 
 def test_the_knowledge_gain_pairs_each_participant_s_pre_and_post_test(delivered):
-    pack = reports.donor_pack(*PERIOD, "en")
+    pack = donor_pack.donor_pack(*PERIOD, "en")
 
     session_row, all_row = rows_of(pack, "knowledge")
 
@@ -498,7 +498,7 @@ def test_the_knowledge_gain_pairs_each_participant_s_pre_and_post_test(delivered
 
 
 def test_evaluation_averages_are_by_question_code_with_its_label(delivered):
-    pack = reports.donor_pack(*PERIOD, "ru")
+    pack = donor_pack.donor_pack(*PERIOD, "ru")
 
     (likert,) = rows_of(pack, "evaluation")
 
@@ -525,7 +525,7 @@ def test_the_pack_takes_the_same_queries_whatever_the_period_holds(module, coord
         attend(session, coordinator, {1: applications})
 
     with django_assert_num_queries(15):  # the 15th: the sessions whose anonymous evaluations are too few to count
-        reports.donor_pack(*PERIOD, "en")
+        donor_pack.donor_pack(*PERIOD, "en")
 
 
 def pack_job(user: User, file_format: str, django_capture_on_commit_callbacks, language: str = "en") -> ExportJob:

@@ -16,15 +16,14 @@ from django.utils import timezone, translation
 from openpyxl import Workbook, load_workbook
 
 from experts.models import AvailabilityWindow, ExpertChapter, ExpertLanguage, ExpertProfile, ExpertStatus, StatusChange, fold_for_search
+from experts.roster_rows import RowAction
 from experts.spreadsheets import (
-    MAX_DATA_ROWS,
-    MAX_FILE_SIZE,
     ImportReport,
-    RowAction,
     roster_export,
     roster_import_apply,
     roster_import_parse,
 )
+from lib.tables import MAX_DATA_ROWS, MAX_FILE_SIZE
 from people.models import Country, OutboundEmail, User
 from tests.factories.experts import ExpertProfileFactory
 from tests.factories.people import UserFactory

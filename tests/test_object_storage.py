@@ -9,7 +9,6 @@ and any URL the storage makes is signed and short-lived; a store that does not a
 from __future__ import annotations
 
 import datetime
-import importlib.util
 import io
 import types
 import urllib.error
@@ -31,6 +30,7 @@ from config.storage import ObjectStorage, SiteMediaStorage, StorageUnavailable
 from curriculum.models import Certificate
 from experts.models import ExpertProfile
 from tests.factories.people import UserFactory
+from tests.faults.conftest import settings_from_environment
 from tests.object_store import Bucket, MotoServer, bucket_create, free_port
 from tests.real_services import REPOSITORY
 
@@ -86,14 +86,7 @@ def _nothing_on_disk(folder: Path) -> bool:
 
 def _settings_with(monkeypatch: pytest.MonkeyPatch, **variables: str) -> types.ModuleType:
     """config/settings/base.py evaluated afresh with these environment variables, as a new process would read it."""
-    from config.settings import base
-
-    for name, value in variables.items():
-        monkeypatch.setenv(name, value)
-    spec = importlib.util.spec_from_file_location("rtcm_settings_under_test", base.__file__)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return settings_from_environment(monkeypatch, **variables)
 
 
 def _png() -> bytes:

@@ -469,9 +469,8 @@ def test_a_visit_to_the_correction_address_is_not_a_correction(completed):
     assert _as(trainer).get(f"/en/sessions/{session.pk}/attendance/corrections/").status_code == 405
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_two_simultaneous_corrections_issue_one_certificate(module, make_trainee, coordinator):
-    session, trainer, (_full, _edge, absent) = _completed_session(module, make_trainee, coordinator, present_days=(5, 4, 0))
+def _correct_at_once(trainer, session, *, participant, present: str, reason: str) -> list[int]:
+    """Two corrections of one participant, on the session's first two days, sent at the same moment; their status codes."""
     days = session.days()[:2]
     barrier = threading.Barrier(2)
     codes = [0, 0]
@@ -481,7 +480,7 @@ def test_two_simultaneous_corrections_issue_one_certificate(module, make_trainee
             client = _as(trainer)
             barrier.wait()
             codes[index] = _correct(
-                client, session, participant=absent.pk, day=days[index].isoformat(), present="present", reason="Paper list."
+                client, session, participant=participant.pk, day=days[index].isoformat(), present=present, reason=reason
             ).status_code
         finally:
             connection.close()
@@ -491,6 +490,13 @@ def test_two_simultaneous_corrections_issue_one_certificate(module, make_trainee
         thread.start()
     for thread in threads:
         thread.join(timeout=60)
+    return codes
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_simultaneous_corrections_issue_one_certificate(module, make_trainee, coordinator):
+    session, trainer, (_full, _edge, absent) = _completed_session(module, make_trainee, coordinator, present_days=(5, 4, 0))
+    codes = _correct_at_once(trainer, session, participant=absent, present="present", reason="Paper list.")
 
     assert codes == [302, 302]
     assert Certificate.objects.filter(application=absent).count() == 1
@@ -501,25 +507,7 @@ def test_two_simultaneous_corrections_issue_one_certificate(module, make_trainee
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_simultaneous_corrections_that_change_the_kind_leave_one_valid_certificate(module, make_trainee, coordinator):
     session, trainer, (_full, edge, _absent) = _completed_session(module, make_trainee, coordinator, present_days=(5, 4, 0))
-    days = session.days()[:2]
-    barrier = threading.Barrier(2)
-    codes = [0, 0]
-
-    def correct(index: int) -> None:
-        try:
-            client = _as(trainer)
-            barrier.wait()
-            codes[index] = _correct(
-                client, session, participant=edge.pk, day=days[index].isoformat(), present="absent", reason="Left early."
-            ).status_code
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=correct, args=(n,)) for n in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    codes = _correct_at_once(trainer, session, participant=edge, present="absent", reason="Left early.")
 
     assert codes == [302, 302]
     valid = list(Certificate.objects.filter(application=edge, revoked_at=None).values_list("kind", flat=True))
